@@ -1,0 +1,104 @@
+"""Where an article lives and how it is written there.
+
+The path scheme is the archive's URL scheme, and published URLs never change, so it is
+derived only from fields that are fixed at import time (the date's year and month and
+the slug), never from the title:
+
+    articles/YYYY/MM/<slug>.md     date known at least to the month
+    articles/YYYY/<slug>.md        only the year is known
+    articles/YYYY/MM/<slug>-2.md   a different article already holds the path
+
+Writes are atomic (temporary file in the same directory, then rename), so a killed
+import leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from newsdesk import article as schema
+from newsdesk.article import Article
+
+ARTICLES_DIR = "articles"
+ORIGINALS_DIR = "_originals"
+
+Action = Literal["write", "unchanged", "exists"]
+
+
+def relative_path(article: Article, suffix: str = "") -> PurePosixPath:
+    """Path of the article below the docs dir, e.g. articles/2026/04/some-slug.md."""
+    if article.date is None or not article.slug:
+        raise ValueError("an article needs a date and a slug before it has a path")
+    parts = [ARTICLES_DIR, f"{article.date.year:04d}"]
+    if article.date.month is not None:
+        parts.append(f"{article.date.month:02d}")
+    return PurePosixPath(*parts, f"{article.slug}{suffix}.md")
+
+
+def identity(article: Article) -> tuple[str, ...]:
+    """What makes two imports 'the same article': the source's own id, else the original."""
+    prov = article.provenance
+    if prov is None:
+        return ("path", article.slug or "")
+    if prov.guid:
+        return ("guid", prov.guid)
+    if prov.id:
+        return ("id", prov.format, prov.id)
+    if prov.original:
+        return ("original", prov.original)
+    return ("sha256", prov.sha256)
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: Path
+    action: Action
+
+
+def _existing_identity(path: Path) -> tuple[str, ...] | None:
+    try:
+        loaded = schema.loads(path.read_text("utf-8"))
+        return identity(schema.from_mapping(loaded.meta))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+        return None
+
+
+def plan(article: Article, text: str, docs: Path, claimed: set[Path]) -> Plan:
+    """Decide where `text` goes without overwriting another article or a curator's edit.
+
+    `claimed` holds the paths already planned in this batch, so two posts with the same
+    date and slug in one export get distinct files.
+    """
+    own = identity(article)
+    for attempt in range(1, 1000):
+        path = docs / relative_path(article, "" if attempt == 1 else f"-{attempt}")
+        if path in claimed:
+            continue
+        if not path.exists():
+            return Plan(path, "write")
+        if _existing_identity(path) != own:
+            continue
+        if path.read_text("utf-8") == text:
+            return Plan(path, "unchanged")
+        return Plan(path, "exists")
+    raise RuntimeError(f"more than 999 articles share the path of {relative_path(article)}")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary sibling and rename, so readers never see a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
