@@ -53,14 +53,13 @@ def run(*argv: str | Path) -> tuple[int, str]:
 
 
 def comparable(text: str) -> str:
-    """Text with Markdown syntax and spacing folded away, for 'is this sentence kept' checks."""
-    text = re.sub(r"[\\*_#>`|]|^\s*[-+]\s", " ", text, flags=re.MULTILINE)
-    return " ".join(text.split()).casefold()
+    """Words only: Markdown syntax, quotes, emoji and spacing cannot hide a lost sentence."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def sentences(line: str) -> list[str]:
-    line = line.strip().lstrip("•*-+ ").strip()
-    return [s for s in re.split(r"(?<=[.!?])\s+", line) if len(s.split()) >= 2]
+    line = re.sub(r"^\s*By\s+", "", line)  # a byline is kept as the byline field, sans "By"
+    return [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if len(s.split()) >= 2]
 
 
 def imported(seed: Path, tmp_path: Path) -> tuple[Path, str]:
@@ -89,8 +88,12 @@ def test_text_seeds_keep_every_sentence_and_no_junk(seed, tmp_path):
             continue
         for sentence in sentences(line):
             assert comparable(sentence) in kept, sentence
+    body_lines = {comparable(line) for line in schema.loads(text).body.splitlines()}
     for line in junk:
-        assert comparable(line) not in kept, line
+        # one-word junk ("• Posts") may legitimately occur inside prose; longer junk may not
+        assert comparable(line) not in body_lines, line
+        if len(line.split()) >= 4:
+            assert comparable(line) not in kept, line
 
 
 def test_wordpress_seed_matches_issue_acceptance(tmp_path):
@@ -104,8 +107,19 @@ def test_wordpress_seed_matches_issue_acceptance(tmp_path):
     assert {"china", "carmakers"} <= set(meta["tags"])
     assert not {"edge", "seek", "reverse"} & set(meta["tags"])
     assert written.relative_to(tmp_path / "docs").as_posix().startswith("articles/2026/04/")
-    for banned in ("magsrv", "jads.co", "JuicyAds", "AdProvider", "adsbyjuicy", "data-zoneid",
-                   "eas6a97888e2", "#Joint #venture", "<script", "<ins", "<!--"):
+    for banned in (
+        "magsrv",
+        "jads.co",
+        "JuicyAds",
+        "AdProvider",
+        "adsbyjuicy",
+        "data-zoneid",
+        "eas6a97888e2",
+        "#Joint #venture",
+        "<script",
+        "<ins",
+        "<!--",
+    ):
         assert banned not in text
     # every paragraph of the article proper survives, caption and reporters' line included
     raw = __import__("json").loads(WORDPRESS.read_text("utf-8"))["content"]["rendered"]
@@ -126,7 +140,8 @@ def test_text_without_metadata_names_each_missing_field_and_writes_nothing(tmp_p
     code, output = run("import", bare, "--docs", docs)
     assert code == 1
     assert "date: is required but missing" in output and "--date" in output
-    assert "source.name: is required but missing" in output and "clip.meta.yml" in output
+    assert "source: is required but missing" in output and "--source-name" in output
+    assert "clip.meta.yml" in output
     assert not docs.exists() or not list(docs.rglob("*.md"))
 
 
@@ -135,8 +150,18 @@ def test_flags_supply_metadata_and_override_the_sidecar(tmp_path):
     shutil.copy(TEXT_ARTICLE, bare)
     docs = tmp_path / "docs"
     code, output = run(
-        "import", bare, "--docs", docs, "--date", "2026", "--source-name", "A Blog",
-        "--tag", "Electric Cars", "--tag", "Hefei",
+        "import",
+        bare,
+        "--docs",
+        docs,
+        "--date",
+        "2026",
+        "--source-name",
+        "A Blog",
+        "--tag",
+        "Electric Cars",
+        "--tag",
+        "Hefei",
     )
     assert code == 0, output
     [written] = list((docs / "articles" / "2026").glob("*.md"))

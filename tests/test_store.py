@@ -59,7 +59,9 @@ def test_two_articles_with_same_date_and_slug_get_distinct_paths(tmp_path):
     second = store.plan(two, schema.dumps(two), tmp_path, claimed)
     assert second.path.name == "a-story-2.md" and second.action == "write"
     # the same holds within one batch before anything is written
-    third = store.plan(two, schema.dumps(two), tmp_path / "other", {tmp_path / "other" / store.relative_path(two)})
+    third = store.plan(
+        two, schema.dumps(two), tmp_path / "other", {tmp_path / "other" / store.relative_path(two)}
+    )
     assert third.path.name == "a-story-2.md"
 
 

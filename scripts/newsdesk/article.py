@@ -99,9 +99,7 @@ class PartialDate:
             year, month = int(m[1]), int(m[2] or 1)
             if not 1 <= month <= 12:
                 raise SchemaError("date", f"{text!r} has no month {month}")
-            return cls(
-                dt.datetime(year, month, 1, tzinfo=dt.UTC), "month" if m[2] else "year"
-            )
+            return cls(dt.datetime(year, month, 1, tzinfo=dt.UTC), "month" if m[2] else "year")
         try:
             parsed = dt.datetime.fromisoformat(text.replace("z", "Z"))
         except ValueError:
@@ -253,7 +251,8 @@ def _validate_tags(tags: Any, problems: list[Problem]) -> None:
         return
     for tag in tags:
         if not isinstance(tag, str) or not TAG_RE.match(tag):
-            problems.append(Problem("tags", f"{tag!r} is not a lowercase slug (e.g. electric-cars)"))
+            message = f"{tag!r} is not a lowercase slug (e.g. electric-cars)"
+            problems.append(Problem("tags", message))
     if len(set(map(str, tags))) != len(tags):
         problems.append(Problem("tags", "lists a tag twice"))
 

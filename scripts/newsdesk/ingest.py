@@ -6,8 +6,11 @@ written for an article until every stage has succeeded and the result passes the
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterable, Iterator
+import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -49,6 +52,7 @@ FLAG_FOR = {
     "source.url": "--source-url",
 }
 SUMMARY_MIN_WORDS = 12
+WINDOW = 256  # records in flight between the reader and the workers
 
 Status = Literal["wrote", "unchanged", "kept", "skipped", "failed"]
 
@@ -63,6 +67,8 @@ class Options:
     overrides: dict[str, Any] = field(default_factory=dict)
     rules: RuleSet = field(default_factory=default_rules)
     vocabulary: Vocabulary | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    progress: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -153,10 +159,15 @@ def derive_summary(html: str) -> str | None:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for para in root.iter("p"):
         text = " ".join(para.text_content().split())
-        wrapped = len(para) == 1 and not (para.text or "").strip() and para[0].tag in (
-            "em",
-            "i",
-            "small",
+        wrapped = (
+            len(para) == 1
+            and not (para.text or "").strip()
+            and para[0].tag
+            in (
+                "em",
+                "i",
+                "small",
+            )
         )
         if len(text.split()) >= SUMMARY_MIN_WORDS and not wrapped:
             return shorten(text, schema.SUMMARY_MAX)
@@ -231,80 +242,172 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def keep_original(path: Path, docs: Path, dry_run: bool) -> str:
-    """Copy the input (and its sidecar) into <docs>/_originals so re-imports stay possible."""
-    originals = docs / store.ORIGINALS_DIR
-    target = originals / path.name
-    record = str(PurePosixPath(store.ORIGINALS_DIR, path.name))
-    if path.resolve() == target.resolve():
-        return record
-    if target.exists() and target.read_bytes() != path.read_bytes():
+def original_record(path: Path, docs: Path) -> str:
+    """Where the input is kept below docs (recorded in provenance); refuses a name clash."""
+    target = docs / store.ORIGINALS_DIR / path.name
+    exists = target.exists() and target.resolve() != path.resolve()
+    if exists and target.read_bytes() != path.read_bytes():
         raise ImportFailure(
             f"{target} already holds a different original with this name; rename the input"
         )
-    if not dry_run:
-        for source in (path, sidecar_path(path)):
-            if source.exists():
-                store.write_atomic(originals / source.name, source.read_bytes())
+    return str(PurePosixPath(store.ORIGINALS_DIR, path.name))
+
+
+def keep_original(path: Path, docs: Path) -> None:
+    """Copy the input and its sidecar to <docs>/_originals so the archive can be re-imported."""
+    for source in (path, sidecar_path(path)):
+        target = docs / store.ORIGINALS_DIR / source.name
+        if source.exists() and source.resolve() != target.resolve():
+            store.write_atomic(target, source.read_bytes())
+
+
+@dataclass
+class Converted:
+    """What conversion made of one record, small enough to send back from a worker."""
+
+    record: Article | readers.Skip
+    text: str | None = None
+    report: Report | None = None
+    tags: Normalized | None = None
+    error: str | None = None
+
+
+Job = tuple[Article | readers.Skip, dict[str, Any], str]
+
+
+def convert_job(options: Options, job: Job) -> Converted:
+    """Everything up to the file's text; pure, so it can run in any process."""
+    record, overrides, sidecar = job
+    if isinstance(record, readers.Skip):
+        return Converted(record)
+    try:
+        article = apply_overrides(record, overrides)
+        article, report, tags = convert(article, options.rules, options.vocabulary or EMPTY)
+        require_valid(article, Path(sidecar))
+    except (ImportFailure, SchemaError) as exc:
+        return Converted(record, error=str(exc))
+    return Converted(article, schema.dumps(article), report, tags)
+
+
+_WORKER_OPTIONS: Options | None = None
+
+
+def _init_worker(options: Options) -> None:
+    global _WORKER_OPTIONS
+    _WORKER_OPTIONS = options
+
+
+def _convert_in_worker(job: Job) -> Converted:
+    assert _WORKER_OPTIONS is not None, "worker started without options"
+    return convert_job(_WORKER_OPTIONS, job)
+
+
+class Batch:
+    """One import run: the worker pool, the paths claimed so far, the progress callback.
+
+    Conversion (cleaning, sanitizing, Markdown) is CPU-bound and per record, so big
+    exports are spread over the cores; planning and writing stay in this process, which
+    alone decides paths, so two records never claim the same file.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.claimed: set[Path] = set()
+        self._pool: Any = None
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+    def convert(self, jobs: Iterator[Job]) -> Iterator[Converted]:
+        head = list(itertools.islice(jobs, 2))
+        if len(head) < 2 or self.options.jobs < 2:  # one record: a pool costs more than it saves
+            yield from (convert_job(self.options, job) for job in itertools.chain(head, jobs))
+            return
+        if self._pool is None:
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.options.jobs, _init_worker, (self.options,))
+        # Pool.imap feeds its queue as fast as the reader yields; the semaphore keeps at
+        # most WINDOW records in flight, so memory stays bounded on a 100 MB export.
+        window = threading.BoundedSemaphore(WINDOW)
+
+        def gated() -> Iterator[Job]:
+            for job in itertools.chain(head, jobs):
+                window.acquire()
+                yield job
+
+        for done in self._pool.imap(_convert_in_worker, gated(), chunksize=8):
+            window.release()
+            yield done
+
+    def place(self, done: Converted, source: Path, staged: list[tuple[Path, Path]]) -> Outcome:
+        """Decide the record's fate and stage its file; nothing is final until commit."""
+        if isinstance(done.record, readers.Skip):
+            return Outcome("skipped", f"{source}: {done.record.label}", done.record.reason)
+        if done.error is not None or done.text is None:
+            label = f"{source}: {done.record.title or done.record.slug or 'untitled record'}"
+            return Outcome("failed", label, done.error or "not converted")
+        article = done.record
+        decision = store.plan(article, done.text, self.options.docs, self.claimed)
+        self.claimed.add(decision.path)
+        label = str(decision.path)
+        if decision.action == "unchanged":
+            return Outcome("unchanged", label, report=done.report, tags=done.tags)
+        if decision.action == "exists" and not self.options.force:
+            reason = "differs from this import (edited by hand?); --force overwrites"
+            return Outcome("kept", label, reason, done.report, done.tags)
+        if not self.options.dry_run:
+            staged.append((store.stage(decision.path, done.text), decision.path))
+        fmt = article.provenance.format if article.provenance else ""
+        return Outcome("wrote", label, fmt, done.report, done.tags)
+
+    def import_file(self, path: Path) -> list[Outcome]:
+        """All of one input's outcomes; if the input breaks midway, none of it is written."""
+        if not path.is_file():
+            return [Outcome("failed", str(path), "no such file")]
+        options = self.options
+        staged: list[tuple[Path, Path]] = []
+        outcomes: list[Outcome] = []
+        try:
+            source = readers.Input(path)
+            readers.refuse_unreadable(source)
+            reader = readers.get(options.format) if options.format else readers.detect(source)
+            overrides = merge_overrides(load_sidecar(path), options.overrides)
+            original = original_record(path, options.docs) if options.keep_original else None
+            jobs = (
+                (_with_original(record, original), overrides, str(sidecar_path(path)))
+                for record in reader.read(source)
+            )
+            for done in self.convert(jobs):
+                outcomes.append(self.place(done, path, staged))
+                options.progress()
+            if not outcomes:
+                raise ImportFailure("no articles found in this file")
+            if original and not options.dry_run and any(o.status == "wrote" for o in outcomes):
+                keep_original(path, options.docs)
+        except (readers.ReadError, ImportFailure, SchemaError, OSError) as exc:
+            store.discard(staged)
+            self.claimed.difference_update(target for _, target in staged)
+            written = " (nothing from this file was written)" if outcomes else ""
+            return [Outcome("failed", str(path), f"{exc}{written}")]
+        store.commit(staged)
+        return outcomes
+
+
+def _with_original(record: Article | readers.Skip, original: str | None) -> Article | readers.Skip:
+    if isinstance(record, Article) and record.provenance and original:
+        record.provenance.original = original
     return record
 
 
-def import_file(path: Path, options: Options, claimed: set[Path]) -> Iterator[Outcome]:
-    """Import every article of one input; failures of single records do not stop the rest."""
-    if not path.is_file():
-        yield Outcome("failed", str(path), "no such file")
-        return
-    source = readers.Input(path)
-    try:
-        reader = readers.get(options.format) if options.format else readers.detect(source)
-        overrides = merge_overrides(load_sidecar(path), options.overrides)
-        records = list(reader.read(source))
-        original = (
-            keep_original(path, options.docs, options.dry_run) if options.keep_original else None
-        )
-    except (readers.ReadError, ImportFailure, SchemaError, OSError) as exc:
-        yield Outcome("failed", str(path), str(exc))
-        return
-    if not records:
-        yield Outcome("failed", str(path), "no articles found in this file")
-    for record in records:
-        if isinstance(record, readers.Skip):
-            yield Outcome("skipped", f"{path}: {record.label}", record.reason)
-            continue
-        if record.provenance and original:
-            record.provenance.original = original
-        yield _import_article(record, path, overrides, options, claimed)
-
-
-def _import_article(
-    record: Article, path: Path, overrides: dict[str, Any], options: Options, claimed: set[Path]
-) -> Outcome:
-    vocabulary = options.vocabulary or EMPTY
-    try:
-        article = apply_overrides(record, overrides)
-        article, report, tags = convert(article, options.rules, vocabulary)
-        require_valid(article, sidecar_path(path))
-    except (ImportFailure, SchemaError) as exc:
-        return Outcome("failed", str(path), str(exc))
-    text = schema.dumps(article)
-    decision = store.plan(article, text, options.docs, claimed)
-    claimed.add(decision.path)
-    label = str(decision.path)
-    if decision.action == "unchanged":
-        return Outcome("unchanged", label, report=report, tags=tags)
-    if decision.action == "exists" and not options.force:
-        return Outcome(
-            "kept", label, "differs from this import (edited by hand?); --force overwrites", report
-        )
-    if not options.dry_run:
-        store.write_atomic(decision.path, text)
-    return Outcome("wrote", label, article.provenance.format if article.provenance else "", report, tags)
-
-
 def import_paths(paths: Iterable[Path], options: Options) -> Iterator[Outcome]:
-    claimed: set[Path] = set()
-    for path in expand(paths):
-        yield from import_file(path, options, claimed)
+    with Batch(options) as batch:
+        for path in expand(paths):
+            yield from batch.import_file(path)
 
 
 def flag_overrides(values: dict[str, Any]) -> dict[str, Any]:

@@ -88,8 +88,12 @@ def plan(article: Article, text: str, docs: Path, claimed: set[Path]) -> Plan:
     raise RuntimeError(f"more than 999 articles share the path of {relative_path(article)}")
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary sibling and rename, so readers never see a partial file."""
+def stage(path: Path, data: str | bytes) -> Path:
+    """Write `data` to a hidden temporary sibling of `path`; `commit` moves it into place.
+
+    The temporary name starts with a dot and does not end in .md, so neither MkDocs nor
+    `newsdesk check` ever mistakes a leftover (from a killed import) for an article.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -98,7 +102,28 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def commit(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each staged file over its target: each rename is atomic on POSIX."""
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def discard(staged: list[tuple[Path, Path]]) -> None:
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary sibling and rename, so readers never see a partial file."""
+    staged = [(stage(path, data), path)]
+    try:
+        commit(staged)
+    except BaseException:
+        discard(staged)
         raise

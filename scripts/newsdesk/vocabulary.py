@@ -115,3 +115,29 @@ def load(path: Path = DEFAULT_PATH) -> Vocabulary:
     if not isinstance(document, dict):
         raise ValueError(f"{path}: expected a mapping with 'tags' and 'stoplist'")
     return Vocabulary.from_document(document, str(path))
+
+
+def _singular(tag: str) -> str:
+    """A crude singular per word ("batteries" → "battery"), enough to spot a twin tag."""
+    words = []
+    for word in tag.split("-"):
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        words.append(word)
+    return "-".join(words)
+
+
+def near_duplicate_tags(tags: list[str], cutoff: float = 0.9) -> list[tuple[str, str]]:
+    """Pairs of tags that are probably one topic spelled twice (plural, typo, hyphen)."""
+    ordered = sorted(set(tags))
+    pairs = []
+    for index, tag in enumerate(ordered):
+        for other in ordered[index + 1 :]:
+            same = _singular(tag) == _singular(other) or tag.replace("-", "") == other.replace(
+                "-", ""
+            )
+            if same or difflib.SequenceMatcher(None, tag, other).ratio() >= cutoff:
+                pairs.append((tag, other))
+    return pairs

@@ -93,14 +93,22 @@ def get(name: str) -> Reader:
         raise ReadError(f"unknown format {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
 
 
+def refuse_unreadable(source: Input) -> None:
+    """Empty and binary files get their own message instead of 'format not recognised'."""
+    if not source.head.strip():
+        raise ReadError("file is empty (or only whitespace); nothing to import")
+    if b"\x00" in source.head:
+        raise ReadError(
+            "binary file (contains NUL bytes); expected WordPress JSON or WXR XML, or text"
+        )
+
+
 def detect(source: Input) -> Reader:
-    """The first reader whose sniff accepts the input."""
+    """The first reader whose sniff accepts the input (call refuse_unreadable first)."""
     for reader in readers():
         if reader.sniff(source):
             return reader
-    raise ReadError(
-        "format not recognised; pass --format with one of: " + ", ".join(_REGISTRY)
-    )
+    raise ReadError("format not recognised; pass --format with one of: " + ", ".join(_REGISTRY))
 
 
 def _load_builtin() -> None:
@@ -109,4 +117,5 @@ def _load_builtin() -> None:
         newsletter,
         text_article,
         wordpress_rest,
+        wordpress_wxr,
     )

@@ -1,0 +1,32 @@
+"""The reader's archive: listing pages and feeds in, article pages dressed.
+
+Listing pages (home, archive, tags, sources) and feeds are virtual files generated from
+the articles' front matter; article pages get the article template and its context
+(related articles, previous/next, tag links). The logic lives in newsdesk.site/listings.
+"""
+
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from newsdesk import site
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    site.add_generated_files(files, config)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site.dress_article(page, files, config)
+    return markdown
+
+
+@event_priority(-100)  # after the search plugin has indexed the page's own text
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    return site.complete_page(context, page)

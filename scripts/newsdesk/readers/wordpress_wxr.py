@@ -1,0 +1,387 @@
+"""WordPress eXtended RSS (WXR): a whole site's export, Tools → Export in WordPress.
+
+The file can be hundreds of megabytes, so it is streamed twice with lxml's iterparse and
+each `<item>` is freed as soon as it is read; memory holds one item plus a small map of
+attachments. The first pass learns what posts refer to (attachments may come after the
+posts that use them as featured image or gallery), the second yields the articles.
+
+Only published posts are articles by default. Everything else in the export (drafts,
+attachments, menus, templates, password-protected posts…) is yielded as a `Skip` with
+its reason, so the import log accounts for every item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import textwrap
+from collections import Counter
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from slugify import slugify
+
+from newsdesk import wordpress
+from newsdesk.article import (
+    SUMMARY_MAX,
+    TITLE_MAX,
+    URL_RE,
+    Article,
+    PartialDate,
+    Provenance,
+    Source,
+)
+from newsdesk.readers import Input, Reader, ReadError, Skip, register
+from newsdesk.readers.wordpress_rest import LOGIN_NAMES, UNCATEGORIZED
+from newsdesk.readers.wordpress_rest import _plain as plain
+
+NAME = "wordpress-wxr"
+DEFAULT_POST_TYPES = ("post",)
+# Site furniture and media, not writing: never articles, whatever --post-type asks for.
+NEVER_ARTICLES = frozenset(
+    {
+        "attachment",
+        "custom_css",
+        "customize_changeset",
+        "nav_menu_item",
+        "oembed_cache",
+        "revision",
+        "user_request",
+        "wp_block",
+        "wp_font_face",
+        "wp_font_family",
+        "wp_global_styles",
+        "wp_navigation",
+        "wp_template",
+        "wp_template_part",
+    }
+)
+READ_CHUNK = 1 << 20
+# Characters XML 1.0 forbids; old WordPress versions exported them from pasted text.
+# In UTF-8 these bytes never occur inside a multi-byte character, so dropping them is safe.
+_INVALID_XML_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_WXR_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.[0-2]/(excerpt/)?$")
+_PREFIXES = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+}
+_TAG_DOMAINS = ("category", "post_tag")
+_WP_DATETIME = "%Y-%m-%d %H:%M:%S"
+# Block-level tags separate sentences; `plain` alone would glue "end.</p><p>Next".
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|figure|figcaption|blockquote|t[dhr])\b[^>]*>")
+
+log = logging.getLogger(__name__)
+
+
+def sniff(source: Input) -> bool:
+    return b"<rss" in source.head and b"wordpress.org/export/" in source.head
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+class _ValidXmlBytes:
+    """A file wrapper for the parser that drops bytes XML 1.0 forbids, chunk by chunk."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+
+    def read(self, size: int = READ_CHUNK) -> bytes:
+        while chunk := self._raw.read(size if size > 0 else READ_CHUNK):
+            if cleaned := chunk.translate(None, _INVALID_XML_BYTES):
+                return cleaned
+        return b""
+
+
+def _stream(path: Path) -> Iterator[etree._Element]:
+    """Each `<item>` of the export, freed once the caller has moved on.
+
+    Entities are never expanded and no DTD is loaded; an export that declares a DOCTYPE
+    at all (WordPress never writes one) is refused before its first item, which stops
+    entity bombs and external-entity reads whatever they declare.
+    """
+    seen_root = False
+    with path.open("rb") as raw:
+        events = etree.iterparse(
+            _ValidXmlBytes(raw),
+            events=("start", "end"),
+            tag=("rss", "item"),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+        )
+        try:
+            for event, element in events:
+                if event == "start":
+                    seen_root = seen_root or _refuse_doctype(element)
+                    continue
+                if element.tag != "item":  # the end of <rss>
+                    continue
+                yield element
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+        except etree.XMLSyntaxError as exc:
+            raise ReadError(f"not well-formed XML ({exc}); re-export the site") from None
+    if not seen_root:
+        raise ReadError("no <rss> root element: not a WordPress export (WXR) file")
+
+
+def _refuse_doctype(element: etree._Element) -> bool:
+    if element.tag != "rss":
+        return False
+    if element.getroottree().docinfo.doctype:
+        raise ReadError(
+            "the export declares a DOCTYPE (entity declarations can expand without bound "
+            "or read local files); WordPress never writes one, so it is refused"
+        )
+    return True
+
+
+@cache
+def _key(tag: str) -> str | None:
+    """A namespaced tag as `wp:post_id`, whichever WXR version (1.0–1.2, http/https)."""
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    if not namespace:
+        return local
+    if m := _WXR_NAMESPACE.match(namespace):
+        return f"{'excerpt' if m[1] else 'wp'}:{local}"
+    prefix = _PREFIXES.get(namespace)
+    return f"{prefix}:{local}" if prefix else None
+
+
+def _children(element: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+    for child in element:
+        if isinstance(child.tag, str) and (key := _key(child.tag)):
+            yield key, child
+
+
+@dataclass
+class _Item:
+    """One `<item>`'s fields, categories/tags and post meta, as plain strings."""
+
+    fields: dict[str, str]
+    terms: list[tuple[str, str]]
+    meta: dict[str, str]
+
+    @classmethod
+    def parse(cls, element: etree._Element) -> _Item:
+        item = cls({}, [], {})
+        for key, child in _children(element):
+            if key == "category":
+                item.terms.append((child.get("domain", ""), child.text or ""))
+            elif key == "wp:postmeta":
+                pair = {k: c.text or "" for k, c in _children(child)}
+                item.meta[pair.get("wp:meta_key", "").strip()] = pair.get("wp:meta_value", "")
+            else:
+                item.fields[key] = child.text or ""
+        return item
+
+    def __getitem__(self, key: str) -> str:
+        return self.fields.get(key, "").strip()
+
+    @property
+    def label(self) -> str:
+        title = plain(self["title"]) or self["wp:post_name"] or "untitled"
+        return f"{self['wp:post_type'] or 'item'} {self['wp:post_id']} “{title}”"
+
+
+# --- the first pass: what posts refer to ----------------------------------------------------
+
+
+@dataclass
+class _Site:
+    name: str
+    authors: dict[str, str] = field(default_factory=dict)
+    library: wordpress.Library = field(default_factory=wordpress.Library)
+    offset: dt.timedelta | None = None  # post_date - post_date_gmt, learned from the posts
+
+
+def _survey(path: Path) -> _Site:
+    """Authors, attachments and the site's UTC offset, reading the whole file once."""
+    site: _Site | None = None
+    offsets: Counter[dt.timedelta] = Counter()
+    for element in _stream(path):
+        if site is None:  # WordPress writes the channel header before the first item
+            site = _channel(element.getparent())
+        item = _Item.parse(element)
+        if item["wp:post_type"] == "attachment" and item["wp:attachment_url"]:
+            site.library.add(_attachment(item))
+        local, gmt = _wp_datetime(item["wp:post_date"]), _wp_datetime(item["wp:post_date_gmt"])
+        if local and gmt:
+            offsets[local - gmt] += 1
+    site = site or _Site(name="WordPress export")
+    site.offset = offsets.most_common(1)[0][0] if offsets else None
+    return site
+
+
+def _channel(channel: etree._Element) -> _Site:
+    fields: dict[str, str] = {}
+    authors: dict[str, str] = {}
+    for key, child in _children(channel):
+        if key == "item":
+            break
+        if key == "wp:author":
+            author = {k: (c.text or "").strip() for k, c in _children(child)}
+            name = plain(author.get("wp:author_display_name", ""))
+            if name and name.casefold() not in LOGIN_NAMES:
+                authors[author.get("wp:author_login", "")] = name
+        else:
+            fields[key] = (child.text or "").strip()
+    link = fields.get("link") or fields.get("wp:base_blog_url", "")
+    name = plain(fields.get("title", "")) or urlsplit(link).hostname or "WordPress export"
+    return _Site(name=name, authors=authors)
+
+
+def _attachment(item: _Item) -> wordpress.Attachment:
+    return wordpress.Attachment(
+        id=item["wp:post_id"],
+        url=item["wp:attachment_url"],
+        parent=item["wp:post_parent"] or "0",
+        order=int(item["wp:menu_order"] or 0),
+        caption=item["excerpt:encoded"],
+        alt=item.meta.get("_wp_attachment_image_alt", "").strip(),
+    )
+
+
+# --- the second pass: articles --------------------------------------------------------------
+
+
+def read(
+    source: Input, post_types: Collection[str] = DEFAULT_POST_TYPES
+) -> Iterator[Article | Skip]:
+    """Every item of the export: published items of `post_types` as articles, others skipped."""
+    if refused := sorted(set(post_types) & NEVER_ARTICLES):
+        raise ReadError(f"{', '.join(refused)} items are never imported as articles")
+    site = _survey(source.path)
+    for element in _stream(source.path):
+        item = _Item.parse(element)
+        reason = _skip_reason(item, post_types)
+        yield Skip(item.label, reason) if reason else _post(item, element, site)
+
+
+def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
+    post_type, status = item["wp:post_type"], item["wp:status"]
+    if post_type in NEVER_ARTICLES:
+        return f"{post_type}: not an article"
+    if post_type not in post_types:
+        return f"post type {post_type!r} not imported (add --post-type {post_type})"
+    if status != "publish":
+        return f"status is {status!r}, not publish"
+    if item["wp:post_password"]:
+        return "password-protected: its content is not public"
+    if not item["content:encoded"]:
+        return "content is empty"
+    return None
+
+
+def _post(item: _Item, element: etree._Element, site: _Site) -> Article | Skip:
+    """The item as an article, unless its content renders to nothing outside WordPress."""
+
+    def note(message: str) -> None:
+        log.warning("%s: %s", item.label, message)
+
+    content = item.fields.get("content:encoded", "")
+    footnotes = item.meta.get("footnotes", "")
+    body = wordpress.render(content, note, site.library, item["wp:post_id"], footnotes)
+    if not plain(body) and "<img" not in body:
+        return Skip(item.label, "content is only blocks WordPress fills in at display time")
+    sha256 = hashlib.sha256(etree.tostring(element)).hexdigest()
+    return _article(item, site, body, sha256, note)
+
+
+def _article(item: _Item, site: _Site, body: str, sha256: str, note: wordpress.Report) -> Article:
+    names = [plain(name) for domain, name in item.terms if domain in _TAG_DOMAINS]
+    tags = list(dict.fromkeys(n for n in names if n and n.casefold() != UNCATEGORIZED))
+    return Article(
+        title=plain(item["title"]) or _derived_title(item, body, note),
+        date=_date(item, site.offset),
+        slug=slugify(unquote(item["wp:post_name"])) or None,
+        source=Source(site.name, _url(item["link"])),
+        tags=tags,
+        raw_tags=list(tags),
+        summary=_summary(item["excerpt:encoded"]),
+        byline=site.authors.get(item["dc:creator"]),
+        image=_url(site.library.url(item.meta.get("_thumbnail_id", "")) or ""),
+        provenance=Provenance(
+            format=NAME, sha256=sha256, id=item["wp:post_id"] or None, guid=item["guid"] or None
+        ),
+        body=body,
+        body_format="html",
+    )
+
+
+def _derived_title(item: _Item, body: str, note: wordpress.Report) -> str | None:
+    """A title for an untitled post: its slug when that has words, else its first sentence."""
+    slug_words = unquote(item["wp:post_name"]).replace("-", " ").strip()
+    if re.search(r"[^\W\d_]", slug_words):
+        title, origin = slug_words[:1].upper() + slug_words[1:], "its slug"
+    else:
+        text = plain(_BLOCK_TAG.sub(" ", body))
+        first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        title, origin = textwrap.shorten(first, TITLE_MAX, placeholder="…"), "its first sentence"
+    if title:
+        note(f"no title; “{title}” derived from {origin}")
+    return title or None
+
+
+def _date(item: _Item, offset: dt.timedelta | None) -> PartialDate | None:
+    """post_date_gmt, else pubDate, else the local post_date shifted by the site's offset.
+
+    Without a known offset the local date is kept at day precision: claiming a time in
+    UTC would be a guess.
+    """
+    if gmt := _wp_datetime(item["wp:post_date_gmt"]):
+        return PartialDate(gmt.replace(tzinfo=dt.UTC), "time")
+    if published := _rfc822(item["pubDate"]):
+        return PartialDate(published.astimezone(dt.UTC), "time")
+    if local := _wp_datetime(item["wp:post_date"]):
+        if offset is None:
+            return PartialDate(local.replace(hour=0, minute=0, second=0, tzinfo=dt.UTC), "day")
+        return PartialDate((local - offset).replace(tzinfo=dt.UTC), "time")
+    return None
+
+
+def _wp_datetime(value: str) -> dt.datetime | None:
+    """WordPress's `2013-01-11 03:15:40`; drafts carry `0000-00-00 00:00:00`, i.e. none."""
+    try:
+        return dt.datetime.strptime(value, _WP_DATETIME)
+    except ValueError:
+        return None
+
+
+def _rfc822(value: str) -> dt.datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo and parsed.year > 1970 else None
+
+
+def _summary(excerpt: str) -> str | None:
+    """The author's own excerpt, when written; otherwise the importer derives one."""
+    text = plain(excerpt)
+    return textwrap.shorten(text, SUMMARY_MAX, placeholder="…") if text else None
+
+
+def _url(value: str) -> str | None:
+    return value if URL_RE.match(value) else None
+
+
+register(
+    Reader(
+        name=NAME,
+        summary="WordPress export (WXR 1.0–1.2): published posts of a whole site",
+        sniff=sniff,
+        read=read,
+    )
+)

@@ -1,0 +1,258 @@
+"""The adapter between MkDocs objects and the pure newsdesk modules; hooks call only this.
+
+MkDocs runs the hooks of one build in a fixed order: `on_files` once, then per page
+`on_page_markdown` → `on_page_content` → `on_page_context`. The articles' front matter is
+needed before any page renders (listings, related, previous/next), so it is read once in
+`on_files` into an `Archive` and every later hook looks articles up by src_uri in O(1).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from newsdesk import feeds, listings, sanitize, vocabulary
+from newsdesk.article import (
+    Problem,
+    SchemaError,
+    from_mapping,
+    loads,
+    problems_in_text,
+    validate_mapping,
+)
+from newsdesk.listings import ArticleMeta, Catalogue
+from newsdesk.store import ARTICLES_DIR
+
+# A logger below "mkdocs." so that `mkdocs build --strict` counts its warnings.
+log = get_plugin_logger("newsdesk")
+
+ARTICLE_TEMPLATE = "article.html"
+VOCABULARY = Path("_data") / "vocabulary.yml"
+# page.meta fields Material prints into HTML without escaping (base.html, header.html).
+PLAIN_TEXT_META = ("title", "description", "author")
+
+
+@dataclass
+class Archive:
+    """Everything one build knows about its articles, read once from the front matter."""
+
+    catalogue: Catalogue
+    problems: list[str]
+    renderer: listings.Renderer
+    files: Files | None = field(default=None, repr=False)
+    # Generated listing pages by src_uri; their HTML is rendered when the page is built.
+    listings: dict[str, listings.Listing] = field(default_factory=dict, repr=False)
+
+    def article(self, page: Page) -> ArticleMeta | None:
+        return self.catalogue.get(page.file.src_uri)
+
+
+@dataclass
+class _Current:
+    archive: Archive | None = None
+
+
+_current = _Current()
+
+
+def archive(files: Files, config: MkDocsConfig) -> Archive:
+    """The build's Archive; the first hook of a build to ask reads the articles.
+
+    Keyed on the Files object MkDocs hands to every hook of one build, so `mkdocs serve`
+    re-reads on each rebuild and two hooks asking in one build share one read.
+    """
+    if _current.archive is None or _current.archive.files is not files:
+        _current.archive = _read_archive(files, config)
+    return _current.archive
+
+
+def current() -> Archive:
+    """The Archive of the running build, for hooks that MkDocs gives no Files object."""
+    if _current.archive is None:
+        raise RuntimeError("no archive yet: the newsdesk hooks' on_files must run first")
+    return _current.archive
+
+
+def _read_archive(files: Files, config: MkDocsConfig) -> Archive:
+    root = Path(config.config_file_path or "mkdocs.yml").parent
+    metas: list[ArticleMeta] = []
+    problems: list[str] = []
+    for file in files.documentation_pages():
+        if not file.src_uri.startswith(f"{ARTICLES_DIR}/"):
+            continue
+        result = read_article(file.content_string, file.src_uri, file.url)
+        if isinstance(result, ArticleMeta):
+            metas.append(result)
+        else:
+            where = _display_path(file, root)
+            problems += [f"{where}: {problem}" for problem in result]
+    cat = Catalogue.build(metas)
+    renderer = listings.Renderer(config.use_directory_urls, cat.source_slugs)
+    return Archive(cat, problems, renderer, files)
+
+
+def read_article(text: str, key: str, url: str) -> ArticleMeta | list[Problem]:
+    """The article's listing data, or every schema problem in it.
+
+    Valid files (the normal case) are parsed exactly once; only an invalid file is
+    handed to `problems_in_text`, so messages match `newsdesk check` word for word.
+    """
+    try:
+        loaded = loads(text)
+    except SchemaError:
+        return problems_in_text(text)
+    if validate_mapping(loaded.meta) or not loaded.body.strip():
+        return problems_in_text(text)
+    return ArticleMeta.from_article(from_mapping(loaded.meta, loaded.body), key, url)
+
+
+def _display_path(file: File, root: Path) -> str:
+    """The path an editor opens: relative to mkdocs.yml, e.g. docs/articles/2026/04/x.md."""
+    if file.abs_src_path is None:
+        return file.src_uri
+    return Path(os.path.relpath(file.abs_src_path, root)).as_posix()
+
+
+# --- on_files --------------------------------------------------------------------------
+
+
+def report_problems(files: Files, config: MkDocsConfig) -> None:
+    """One warning per schema problem, `path: field: message`; --strict turns them fatal."""
+    for message in archive(files, config).problems:
+        log.warning(message)
+
+
+def add_generated_files(files: Files, config: MkDocsConfig) -> None:
+    """Listing pages and feeds as virtual files, so `mkdocs serve` serves them too.
+
+    All are NOT_IN_NAV: the few that mkdocs.yml's nav names still appear there, and the
+    thousands of others neither enter the navigation nor trigger "not in nav" messages.
+    """
+    state = archive(files, config)
+    for page in listings.all_pages(state.catalogue, _describer(config)):
+        state.listings[page.src_uri] = page
+        files.append(_generated(config, page.src_uri, state.renderer.markdown(page)))
+    for feed_file, content in _feed_files(state.catalogue, config):
+        files.append(_generated(config, feed_file, content))
+
+
+def _generated(config: MkDocsConfig, src_uri: str, content: str | bytes) -> File:
+    return File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+
+
+def _describer(config: MkDocsConfig) -> listings.Describe:
+    """The vocabulary's tag descriptions; a broken vocabulary is a (strict) warning."""
+    try:
+        return vocabulary.load(Path(config.docs_dir) / VOCABULARY).describe
+    except ValueError as exc:
+        log.warning(f"tag descriptions unavailable: {exc}")
+        return lambda tag: None
+
+
+def _feed_files(cat: Catalogue, config: MkDocsConfig) -> list[tuple[str, str | bytes]]:
+    if not config.site_url:
+        log.warning("site_url is not set; feeds need absolute URLs, so none were written")
+        return []
+    site = feeds.Site(config.site_name, config.site_url, config.use_directory_urls)
+    out: list[tuple[str, str | bytes]] = []
+    for feed in feeds.feeds(cat, config.site_name):
+        out += [(f"{feed.path}.xml", feeds.atom(feed, site))]
+        out += [(f"{feed.path}.json", feeds.json_feed(feed, site))]
+    return out
+
+
+# --- per page --------------------------------------------------------------------------
+
+
+def dress_article(page: Page, files: Files, config: MkDocsConfig) -> None:
+    """Article pages use the article template; summary and byline become meta tags."""
+    meta = archive(files, config).article(page)
+    if meta is None:
+        return
+    page.meta["template"] = ARTICLE_TEMPLATE
+    page.meta["description"] = meta.summary
+    if meta.byline:
+        page.meta["author"] = meta.byline
+
+
+def escape_meta(page: Page) -> None:
+    """Escape the plain-text meta of every page, once.
+
+    Material prints page.meta.title/description/author into <title>, <meta>, the header
+    and the search index without escaping; front matter holds plain text, so a title
+    like "Q&A: <why> it matters" must reach those places escaped.
+    """
+    for name in PLAIN_TEXT_META:
+        if isinstance(page.meta.get(name), str):
+            page.meta[name] = html.escape(page.meta[name], quote=True)
+
+
+def clean_article_html(content: str, page: Page) -> str:
+    """Sanitize a contributed article's HTML, then unlink its external images."""
+    if current().article(page) is None:
+        return content
+    return unlink_external_images(sanitize.sanitize(content))
+
+
+def complete_page(context: dict[str, Any], page: Page) -> dict[str, Any]:
+    """Give an article page its `article` context; append a listing page's listing.
+
+    Runs after the search plugin has indexed the page (hooks/archive.py gives this
+    event a low priority): a listing page is indexed by its title and lead only, so a
+    tag page is findable without repeating every card's text as a search hit.
+    """
+    state = current()
+    meta = state.article(page)
+    if meta is not None:
+        use_directory_urls = state.renderer.use_directory_urls
+        context["article"] = listings.article_view(state.catalogue, meta, use_directory_urls)
+    elif (listing := state.listings.get(page.file.src_uri)) is not None:
+        page.content = (page.content or "") + state.renderer.html(listing)
+    return context
+
+
+# --- external images -------------------------------------------------------------------
+
+
+def is_external(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return bool(parts.scheme or parts.netloc)
+
+
+def unlink_external_images(content: str) -> str:
+    """Replace every <img> from another host by a plain link "Image: <alt>" to it.
+
+    Readers' browsers must make no request to any host but the archive's own (privacy,
+    and imported WordPress posts hotlink images that vanish), yet the image stays one
+    click away. Inside an existing link the image becomes plain text, as links cannot nest.
+    """
+    if "<img" not in content:
+        return content
+    root = sanitize.parse_fragment(content)
+    changed = False
+    for img in list(root.iter("img")):
+        src = img.get("src") or ""
+        if not is_external(src):
+            continue
+        label = f"Image: {(img.get('alt') or '').strip() or Path(urlsplit(src).path).name}"
+        inside_link = any(parent.tag == "a" for parent in img.iterancestors())
+        replacement = lxml.html.Element("span" if inside_link else "a")
+        if not inside_link:
+            replacement.set("href", src)
+            replacement.set("rel", "nofollow noopener")
+        replacement.set("class", "nd-external-image")
+        replacement.text = label.rstrip(": ")
+        replacement.tail = img.tail
+        img.getparent().replace(img, replacement)
+        changed = True
+    return sanitize.serialize_fragment(root) if changed else content

@@ -1,0 +1,263 @@
+"""Strict builds of temporary archives with the repo's mkdocs.yml, hooks and templates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import lxml.html
+import pytest
+
+from newsdesk import bench
+from newsdesk.article import loads
+from newsdesk.listings import source_slugs
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+SITE_URL = "https://newsdesk.example.org/"
+HOSTILE = "articles/2026/04/hostile-markup/index.html"
+HOSTILE_TITLE = 'Q&A: "Quotes", <3 and the plain-text title'
+# Elements and attributes through which a page makes the browser fetch something.
+RESOURCE_ATTRIBUTES = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "audio": "src",
+    "video": "src",
+    "source": "src",
+    "track": "src",
+    "embed": "src",
+    "object": "data",
+    "input": "src",
+}
+LOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "modulepreload"}
+
+
+def build(project: Path) -> subprocess.CompletedProcess[str]:
+    command, env = bench.mkdocs_build(project / "mkdocs.yml", project / "site")
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def page(site: Path, path: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / path).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = bench.full_project(REPO, tmp_path_factory.mktemp("archive"), n=40)
+    shutil.copytree(FIXTURES / "articles", project / "docs" / "articles", dirs_exist_ok=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(project: Path) -> Path:
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def articles(project: Path) -> list[dict]:
+    return [
+        loads(path.read_text(encoding="utf-8")).meta
+        for path in sorted((project / "docs" / "articles").rglob("*.md"))
+    ]
+
+
+def test_every_tag_and_source_has_a_page_and_every_tag_its_feeds(site, articles):
+    tags = {tag for meta in articles for tag in meta["tags"]}
+    slugs = source_slugs(meta["source"]["name"] for meta in articles)
+    for tag in tags:
+        assert (site / "tags" / tag / "index.html").is_file(), tag
+        assert (site / "tags" / tag / "feed.xml").is_file(), tag
+        assert (site / "tags" / tag / "feed.json").is_file(), tag
+    for slug in slugs.values():
+        assert (site / "sources" / slug / "index.html").is_file(), slug
+    for listing in ("index.html", "tags/index.html", "sources/index.html", "archive/index.html"):
+        assert (site / listing).is_file()
+
+
+def test_archive_has_year_and_month_pages(site):
+    assert (site / "archive/2026/04/index.html").is_file()
+    assert (site / "archive/2026/02/index.html").is_file()
+    year_only = page(site, "archive/2019/index.html")
+    assert "A clipping dated only to its year" in year_only.text_content()
+
+
+def test_no_article_is_in_the_navigation(site):
+    for path in ("index.html", HOSTILE):
+        nav = page(site, path).cssselect("nav.md-nav--primary")[0]
+        labels = [a.text_content().strip() for a in nav.cssselect("a.md-nav__link")]
+        assert labels == ["Home", "Archive", "Tags", "Sources", "About", "Contributing"]
+
+
+def external_resources(document: lxml.html.HtmlElement) -> list[str]:
+    """Every URL on another host that loading the page would fetch."""
+    found = []
+    for tag, attribute in RESOURCE_ATTRIBUTES.items():
+        found += [el.get(attribute) for el in document.iter(tag) if el.get(attribute)]
+    found += [
+        link.get("href", "")
+        for link in document.iter("link")
+        if LOADING_RELS & set(link.get("rel", "").lower().split())
+    ]
+    found += [
+        candidate.split()[0]
+        for el in document.xpath("//*[@srcset]")
+        for candidate in el.get("srcset").split(",")
+        if candidate.strip()
+    ]
+    styles = [el.text or "" for el in document.iter("style")]
+    styles += [el.get("style") for el in document.xpath("//*[@style]")]
+    found += [style for style in styles if "url(" in style or "@import" in style]
+    return [url for url in found if urlsplit(url.strip()).netloc or "//" in url]
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 100
+    offenders = {
+        str(path.relative_to(site)): urls
+        for path in pages
+        if (urls := external_resources(lxml.html.fromstring(path.read_bytes())))
+    }
+    assert offenders == {}
+    assert not any("fonts.googleapis" in path.read_text(encoding="utf-8") for path in pages)
+
+
+def test_every_internal_link_resolves(site):
+    for path in site.rglob("*.html"):
+        for href in page(site, str(path.relative_to(site))).xpath("//a/@href"):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            base = site if parts.path.startswith("/") else path.parent  # 404.html: absolute
+            target = (base / parts.path.lstrip("/")).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), (path, href)
+
+
+def test_hostile_markup_is_gone_from_the_article(site):
+    document = page(site, HOSTILE)
+    body = document.cssselect(".nd-article__body")[0]
+    assert "alert" not in lxml.html.tostring(body, encoding="unicode")
+    assert not [a for el in document.iter() for a in el.attrib if a.lower().startswith("on")]
+    assert not document.xpath("//a[starts-with(normalize-space(@href), 'javascript:')]")
+    assert "ordinary text after the hostile markup" in body.text_content()
+
+
+def test_external_images_become_links_to_the_original(site):
+    body = page(site, HOSTILE).cssselect(".nd-article__body")[0]
+    (crane,) = body.xpath("//a[@href='https://images.example.net/2026/04/crane.jpg']")
+    assert crane.text_content() == "Image: A harbour crane at dusk"
+    assert crane.get("rel") == "nofollow noopener"
+    (wrapped,) = body.xpath("//a[@href='https://images.example.net/2026/04/full.jpg']")
+    assert wrapped.text_content() == "Image: Thumbnail"
+    assert not [img for img in body.iter("img") if urlsplit(img.get("src", "")).netloc]
+
+
+def test_sanitizing_keeps_highlighted_code(site):
+    body = page(site, HOSTILE).cssselect(".nd-article__body")[0]
+    assert body.cssselect(".highlight span.k")
+
+
+def test_titles_are_plain_text_everywhere(site):
+    raw = (site / HOSTILE).read_text(encoding="utf-8")
+    assert "<3 and" not in raw
+    document = lxml.html.fromstring(raw)
+    assert document.findtext(".//title") == f"{HOSTILE_TITLE} - newsdesk"
+    assert document.cssselect(".nd-article h1")[0].text_content() == HOSTILE_TITLE
+    header = document.cssselect("[data-md-component=header-topic] .md-ellipsis")[0]
+    assert header.text_content().strip() == HOSTILE_TITLE
+    meta = {el.get("property") or el.get("name"): el.get("content") for el in document.iter("meta")}
+    assert meta["og:title"] == HOSTILE_TITLE
+    assert meta["description"].startswith("A contributed article whose body carries script, ev")
+    assert meta["author"] == "A. Tester & Co"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Q&amp;A: &quot;Quotes&quot;, &lt;3 and the plain-text title" in home
+
+
+def test_search_index_holds_escaped_titles_and_boosted_tags(site):
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    hostile = [doc for doc in index["docs"] if doc["location"] == "articles/2026/04/hostile-markup/"]
+    assert hostile[0]["title"] == "Q&amp;A: &quot;Quotes&quot;, &lt;3 and the plain-text title"
+    assert hostile[0]["tags"] == ["china", "carmakers"]
+    assert index["config"]["fields"]["tags"]["boost"] >= 1e6
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "tags/china/" in locations
+    assert "tags/china/page/2/" not in locations and "" not in locations
+
+
+def test_article_page_links_source_canonical_tags_and_neighbours(site):
+    document = page(site, HOSTILE)
+    (source,) = document.cssselect("a.nd-source")
+    assert source.get("href") == "https://gazette.example.com/2026/04/hostile-markup"
+    assert set(source.get("rel").split()) == {"nofollow", "noopener"}
+    (canonical,) = document.xpath("//link[@rel='canonical']")
+    assert canonical.get("href") == source.get("href")
+    chips = [(a.text_content(), a.get("href")) for a in document.cssselect(".nd-tag")]
+    assert chips == [("china", "../../../../tags/china/"), ("carmakers", "../../../../tags/carmakers/")]
+    assert document.cssselect("a[rel=prev]")  # an older article exists
+    assert "min read" in document.cssselect(".nd-reading-time")[0].text_content()
+
+
+def test_approximate_dates_are_marked_and_canonical_falls_back_to_the_page(site):
+    document = page(site, "articles/2026/02/month-newsletter/index.html")
+    (date,) = document.cssselect(".nd-article__meta time")
+    assert date.text_content() == "c. February 2026"
+    assert "nd-approx" in date.get("class")
+    (canonical,) = document.xpath("//link[@rel='canonical']")
+    assert canonical.get("href") == f"{SITE_URL}articles/2026/02/month-newsletter/"
+    assert not document.cssselect("a.nd-source")
+
+
+def test_feeds_parse_and_use_absolute_urls(site):
+    whole = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not whole.bozo and len(whole.entries) == 43
+    assert all(entry.link.startswith(SITE_URL) for entry in whole.entries)
+    china = feedparser.parse((site / "tags/china/feed.xml").read_bytes())
+    assert {entry.title for entry in china.entries} == {
+        HOSTILE_TITLE,
+        "A newsletter dated only to its month",
+    }
+    document = json.loads((site / "tags/china/feed.json").read_text(encoding="utf-8"))
+    assert document["feed_url"] == f"{SITE_URL}tags/china/feed.json"
+    assert len(document["items"]) == 2
+
+
+def test_sitemap_lists_articles_under_the_site_url(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SITE_URL}articles/2026/04/hostile-markup/</loc>" in sitemap
+    assert "gazette.example.com" not in sitemap
+
+
+# --- failures ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Path:
+    return bench.full_project(REPO, tmp_path, n=0)
+
+
+def test_an_empty_archive_builds(empty_project):
+    result = build(empty_project)
+    assert result.returncode == 0, result.stderr
+    assert (empty_project / "site/tags/index.html").is_file()
+
+
+def test_schema_problems_fail_the_strict_build_with_path_field_message(empty_project):
+    broken = empty_project / "docs/articles/2026/01/broken.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        "---\ntitle: Broken\ndate: 2026-13\nslug: broken\nsource: {name: X}\n---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    (broken.parent / "unreadable.md").write_text("no front matter\n", encoding="utf-8")
+    result = build(empty_project)
+    assert result.returncode != 0
+    assert "docs/articles/2026/01/broken.md: summary: is required but missing" in result.stderr
+    assert "docs/articles/2026/01/broken.md: date: '2026-13' has no month 13" in result.stderr
+    assert "docs/articles/2026/01/unreadable.md: front matter: missing" in result.stderr
