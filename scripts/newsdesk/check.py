@@ -15,11 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from newsdesk import article as schema
 from newsdesk import store
 from newsdesk.article import Article
+from newsdesk.clean import default_rules
+from newsdesk.clean.html import strip_params, tracking_params
 from newsdesk.vocabulary import Vocabulary
 
 EARLIEST_YEAR = 1900
@@ -28,7 +30,6 @@ SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 8  # keep ~1/8 of shingles as the article's fingerprint
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of fingerprints
 MIN_FINGERPRINT = 8  # shorter bodies are too small to call duplicates
-TRACKING_PARAM = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_.*|_hs.*|igshid)$")
 
 # Raw HTML the sanitizer would remove or rewrite, each with the reason a contributor sees.
 UNSAFE_HTML = (
@@ -77,10 +78,10 @@ class Entry:
 
 def canonical_url(url: str) -> str:
     """Compare source URLs the way a reader would: scheme, www, slash and trackers aside."""
-    parts = urlsplit(url.strip())
+    untracked, _ = strip_params(url.strip(), tracking_params(default_rules().html))
+    parts = urlsplit(untracked)
     host = parts.netloc.lower().removeprefix("www.")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAM.match(k)])
-    return urlunsplit(("", host, parts.path.rstrip("/") or "/", query, ""))
+    return urlunsplit(("", host, parts.path.rstrip("/") or "/", parts.query, ""))
 
 
 def fingerprint(body: str) -> frozenset[int]:

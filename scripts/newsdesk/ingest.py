@@ -9,13 +9,13 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-import lxml.html
 import yaml
 from slugify import slugify
 
@@ -26,7 +26,7 @@ from newsdesk.clean import Report, RuleSet, default_rules
 from newsdesk.clean.html import clean_html
 from newsdesk.clean.text import clean_text
 from newsdesk.markdown import to_markdown
-from newsdesk.sanitize import sanitize
+from newsdesk.sanitize import parse_fragment, sanitize
 from newsdesk.vocabulary import EMPTY, Normalized, Vocabulary
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -152,26 +152,36 @@ def merge_overrides(*layers: dict[str, Any]) -> dict[str, Any]:
 # --- the conversion -----------------------------------------------------------------------
 
 
-def derive_summary(html: str) -> str | None:
-    """The first real paragraph as plain text: captions and credits (all-italic) are skipped."""
-    if not html.strip():
-        return None
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for para in root.iter("p"):
-        text = " ".join(para.text_content().split())
-        wrapped = (
-            len(para) == 1
-            and not (para.text or "").strip()
-            and para[0].tag
-            in (
-                "em",
-                "i",
-                "small",
-            )
+def _paragraphs(html: str) -> list[str]:
+    """Plain text of each paragraph, captions and credits (all-italic) left out."""
+    found = []
+    for para in parse_fragment(html).iter("p"):
+        emphasis_only = (
+            len(para) == 1 and not (para.text or "").strip() and para[0].tag in ("em", "i", "small")
         )
-        if len(text.split()) >= SUMMARY_MIN_WORDS and not wrapped:
-            return shorten(text, schema.SUMMARY_MAX)
-    return None
+        text = " ".join(para.text_content().split())
+        if text and not emphasis_only:
+            found.append(text)
+    return found
+
+
+def derive_summary(html: str) -> str | None:
+    """The first real paragraph (a short article's first paragraph will do)."""
+    paragraphs = _paragraphs(html) if html.strip() else []
+    full = [p for p in paragraphs if len(p.split()) >= SUMMARY_MIN_WORDS]
+    chosen = (full or paragraphs or [None])[0]
+    return shorten(chosen, schema.SUMMARY_MAX) if chosen else None
+
+
+def derive_title(slug: str | None, html: str) -> tuple[str, str] | None:
+    """A title for an untitled post, and where it came from, so the summary can say so."""
+    if slug and not slug.isdigit():
+        return slug.replace("-", " ").capitalize(), "its URL slug"
+    paragraphs = _paragraphs(html) if html.strip() else []
+    if not paragraphs:
+        return None
+    sentence = re.split(r"(?<=[.!?])\s", paragraphs[0])[0]
+    return shorten(sentence.rstrip("."), 80), "its first sentence"
 
 
 def shorten(text: str, limit: int) -> str:
@@ -198,13 +208,21 @@ def convert(
     else:
         markdown = article.body
     tags = vocabulary.normalize(article.tags)
+    title, summary = article.title, article.summary or (derive_summary(html) if html else None)
+    if not title and html and (derived := derive_title(article.slug, html)):
+        title = derived[0]
+        summary = shorten(
+            f"(Untitled in the source; title taken from {derived[1]}.) {summary or ''}",
+            schema.SUMMARY_MAX,
+        ).strip()
     done = replace(
         article,
+        title=title,
         body=markdown,
         body_format="markdown",
         tags=tags.tags,
-        summary=article.summary or (derive_summary(html) if html else None),
-        slug=article.slug or (slugify(article.title or "", max_length=80, word_boundary=True)),
+        summary=summary,
+        slug=article.slug or slugify(title or "", max_length=80, word_boundary=True),
     )
     return done, report, tags
 
@@ -395,7 +413,14 @@ class Batch:
             written = " (nothing from this file was written)" if outcomes else ""
             return [Outcome("failed", str(path), f"{exc}{written}")]
         store.commit(staged)
-        return outcomes
+        return [_noted(outcome, source.notes) for outcome in outcomes]
+
+
+def _noted(outcome: Outcome, notes: list[str]) -> Outcome:
+    """Tell the user how the input was repaired (encoding, mojibake) on each of its lines."""
+    if not notes or outcome.status == "skipped":
+        return outcome
+    return replace(outcome, detail="; ".join(filter(None, [outcome.detail, *notes])))
 
 
 def _with_original(record: Article | readers.Skip, original: str | None) -> Article | readers.Skip:

@@ -281,13 +281,20 @@ def _query_params(rule: Rule, job: _Job) -> None:
             url = element.get(attribute)
             if not url:
                 continue
-            cleaned, removed = _strip_params(url, params)
+            cleaned, removed = strip_params(url, params)
             if removed:
                 element.set(attribute, cleaned)
                 job.report.add(rule.name, f"{', '.join(removed)} from {url}")
 
 
-def _strip_params(url: str, params: tuple[str, ...]) -> tuple[str, list[str]]:
+def tracking_params(rules: Sequence[Rule]) -> tuple[str, ...]:
+    """The parameter globs of the query-params rules, for code that compares URLs."""
+    return tuple(
+        p for rule in rules if rule.kind == "query-params" for p in _strings(rule, "params")
+    )
+
+
+def strip_params(url: str, params: tuple[str, ...]) -> tuple[str, list[str]]:
     """The URL without matching query parameters; other parameters keep their exact bytes."""
     parts = urlsplit(url)
     kept, removed = [], []

@@ -7,11 +7,15 @@ sanitizing, tags and paths to the later stages.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+import charset_normalizer
+import ftfy
 
 from newsdesk.article import Article
 
@@ -45,14 +49,13 @@ class Input:
     def data(self) -> bytes:
         return self.path.read_bytes()
 
+    notes: list[str] = field(default_factory=list)
+
     @cached_property
     def text(self) -> str:
-        try:
-            return self.data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8"
-            ) from None
+        text, notes = decode_text(self.data)
+        self.notes.extend(notes)
+        return text
 
     @cached_property
     def sha256(self) -> str:
@@ -61,6 +64,52 @@ class Input:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Detectors are reliable on multi-byte encodings, whose byte patterns are distinctive, and
+# unreliable on short Latin texts (they call windows-1252 "cp775"); so only these are trusted.
+MULTIBYTE = frozenset(
+    {"cp932", "shift_jis", "euc_jp", "gb18030", "gb2312", "gbk", "big5", "euc_kr", "cp949"}
+)
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Text of a file, and notes on any repair: clippings arrive in every legacy encoding.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as they are; other bytes are
+    decoded by a confident multi-byte detection or as windows-1252, the web's legacy
+    default; text decoded twice somewhere upstream ("â€™" for "’") is repaired by ftfy,
+    which only changes what it recognises with certainty.
+    """
+    notes: list[str] = []
+    codec = next((name for bom, name in BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        text, codec = _decode_legacy(data, exc.start)
+        notes.append(f"not UTF-8 (invalid byte at {exc.start}); decoded as {codec}")
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text:
+        notes.append("repaired mojibake (text that had been decoded with the wrong encoding)")
+    return fixed, notes
+
+
+def _decode_legacy(data: bytes, bad_byte: int) -> tuple[str, str]:
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is not None and guess.encoding in MULTIBYTE and guess.chaos < 0.1:
+        return str(guess), guess.encoding
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise ReadError(
+            f"not valid UTF-8 at byte {bad_byte} and the encoding could not be detected;"
+            " re-save the file as UTF-8"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import codecs
 
 from newsdesk.article import Article, Provenance
 from newsdesk.clean.text import strip_decoration
-from newsdesk.readers import Input, ReadError
+from newsdesk.readers import Input, ReadError, decode_text
 
 # A structured format starts with one of these; the plain-text readers are fallbacks and
 # must leave such files to the reader that understands them, even when forced to sniff.
@@ -25,7 +25,10 @@ def sniff_text(source: Input) -> str | None:
     try:
         text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
-        return None
+        try:  # a legacy encoding is still text; read() reports how it was decoded
+            text, _ = decode_text(head)
+        except ReadError:
+            return None
     start = text.lstrip()
     if not start or start.startswith(_STRUCTURED_START):
         return None
