@@ -24,6 +24,14 @@ SLUG_RE = TAG_RE
 # A title is plain text: anything that a browser would read as a tag, comment or
 # doctype is refused rather than silently escaped, because it means a conversion bug.
 MARKUP_RE = re.compile(r"<\s*[A-Za-z!/?]")
+TAG_LIKE_RE = re.compile(r"<\s*[A-Za-z!/?][^<>]*>?")
+
+
+def without_markup(text: str) -> str:
+    """Drop tag-like sequences from text derived from a body, so it is valid plain text."""
+    return " ".join(TAG_LIKE_RE.sub(" ", text).split())
+
+
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 

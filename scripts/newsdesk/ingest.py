@@ -153,16 +153,20 @@ def merge_overrides(*layers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _paragraphs(html: str) -> list[str]:
-    """Plain text of each paragraph, captions and credits (all-italic) left out."""
+    """Plain text of each paragraph, captions and credits (all-italic) left out.
+
+    Content with no <p> at all (a bare line of text, a list) counts as one paragraph.
+    """
+    root = parse_fragment(html)
     found = []
-    for para in parse_fragment(html).iter("p"):
+    for para in root.iter("p"):
         emphasis_only = (
             len(para) == 1 and not (para.text or "").strip() and para[0].tag in ("em", "i", "small")
         )
-        text = " ".join(para.text_content().split())
-        if text and not emphasis_only:
-            found.append(text)
-    return found
+        if not emphasis_only:
+            found.append(para.text_content())
+    whole = root.text_content()
+    return [t for t in map(schema.without_markup, found or [whole]) if t]
 
 
 def derive_summary(html: str) -> str | None:

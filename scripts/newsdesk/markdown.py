@@ -65,6 +65,10 @@ class ArchiveConverter(MarkdownConverter):
         wrap_width = None
 
     def convert_soup(self, soup: Tag) -> str:
+        # An image with no source shows a reader nothing; its alt text, if any, stays.
+        for image in soup.find_all("img"):
+            if not str(image.get("src") or "").strip():
+                image.replace_with(str(image.get("alt") or ""))
         for element in soup.find_all(["a", "img"]):
             for attribute in ("href", "src"):
                 if isinstance(url := element.get(attribute), str):
