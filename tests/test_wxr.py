@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from newsdesk import readers
+from newsdesk import bench_wxr, readers
 from newsdesk.article import Article
 from newsdesk.readers import Input, ReadError, Skip
 from newsdesk.readers import wordpress_wxr as wxr
@@ -197,24 +197,15 @@ def test_post_of_only_dynamic_blocks_is_skipped_but_an_image_post_is_not(read):
     )
     records = read(export(item(1, "Title", content=dynamic), item(2, "Photo", content=image)))
     assert skips(records) == {
-        "post 1 “Title”": "content is only blocks WordPress fills in at display time"
+        "post 1 “Title”": "content is empty once rendered (dynamic blocks or blank markup)"
     }
     assert [a.title for a in articles(records)] == ["Photo"]
 
 
-def test_untitled_post_takes_its_title_from_the_slug_and_says_so(read, caplog):
-    with caplog.at_level(logging.WARNING, logger=wxr.__name__):
-        [article] = read(export(item(7, "", name="edge-case-no-title")))
-    assert article.title == "Edge case no title"
-    assert "no title; “Edge case no title” derived from its slug" in caplog.text
-
-
-def test_untitled_post_with_a_numeric_slug_takes_its_first_sentence(read, caplog):
-    content = "<p>Markets fell sharply on Monday. Analysts were surprised.</p>"
-    with caplog.at_level(logging.WARNING, logger=wxr.__name__):
-        [article] = read(export(item(7, "", name="7", content=content)))
-    assert article.title == "Markets fell sharply on Monday."
-    assert "derived from its first sentence" in caplog.text
+def test_untitled_post_keeps_no_title_and_its_slug_for_the_importer(read):
+    [article] = read(export(item(7, "", name="edge-case-no-title")))
+    assert article.title is None
+    assert article.slug == "edge-case-no-title"
 
 
 # --- fields ---------------------------------------------------------------------------------
@@ -362,3 +353,14 @@ def test_items_are_freed_while_streaming(tmp_path):
     held = [len(element.getparent()) for element in wxr._stream(path)]
     assert len(held) == 2000
     assert max(held[1:]) < 100
+
+
+def test_the_benchmark_export_reads_back_post_for_post(tmp_path):
+    path = tmp_path / "bench.xml"
+    bench_wxr.write_export(path, 12, bench_wxr.load_seed())
+    records = list(wxr.read(Input(path)))
+    posts = articles(records)
+    assert len(posts) == 12
+    assert len(records) - len(posts) == 2  # the featured-image attachments of posts 5 and 10
+    assert [p.provenance.id for p in posts if p.image] == ["5", "10"]
+    assert len({p.slug for p in posts}) == 12

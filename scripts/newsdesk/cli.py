@@ -81,6 +81,13 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)"
     )
     cmd.add_argument(
+        "--post-type",
+        action="append",
+        metavar="TYPE",
+        help="WordPress export: import this post type too (repeat; default: post only; "
+        "drafts, private, password-protected posts and attachments are never imported)",
+    )
+    cmd.add_argument(
         "--vocabulary", type=Path, default=vocab.DEFAULT_PATH, help="tag vocabulary file"
     )
     meta = cmd.add_argument_group("metadata (override the sidecar and the source)")
@@ -166,6 +173,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         overrides=overrides,
         vocabulary=vocabulary,
         jobs=max(1, args.jobs),
+        read_options={"post_types": ("post", *args.post_type)} if args.post_type else {},
         progress=progress.update,
     )
     counts: Counter[str] = Counter()

@@ -68,6 +68,8 @@ class Options:
     rules: RuleSet = field(default_factory=default_rules)
     vocabulary: Vocabulary | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # options for the readers that accept them (Reader.accepts), e.g. post_types
+    read_options: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[], None] = lambda: None
 
 
@@ -219,6 +221,8 @@ def convert(
             f"(Untitled in the source; title taken from {derived[1]}.) {summary or ''}",
             schema.SUMMARY_MAX,
         ).strip()
+    if not summary and title:
+        summary = title  # an image-only post has no text to summarize; its title will do
     done = replace(
         article,
         title=title,
@@ -402,7 +406,7 @@ class Batch:
             original = original_record(path, options.docs) if options.keep_original else None
             jobs = (
                 (_with_original(record, original), overrides, str(sidecar_path(path)))
-                for record in reader.read(source)
+                for record in reader.read(source, **_reader_options(reader, options))
             )
             for done in self.convert(jobs):
                 outcomes.append(self.place(done, path, staged))
@@ -418,6 +422,10 @@ class Batch:
             return [Outcome("failed", str(path), f"{exc}{written}")]
         store.commit(staged)
         return [_noted(outcome, source.notes) for outcome in outcomes]
+
+
+def _reader_options(reader: readers.Reader, options: Options) -> dict[str, Any]:
+    return {k: v for k, v in options.read_options.items() if k in reader.accepts}
 
 
 def _noted(outcome: Outcome, notes: list[str]) -> Outcome:

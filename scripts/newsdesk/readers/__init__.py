@@ -117,7 +117,9 @@ class Reader:
     name: str
     summary: str
     sniff: Callable[[Input], bool]
-    read: Callable[[Input], Iterator[Article | Skip]]
+    read: Callable[..., Iterator[Article | Skip]]
+    # keyword options read() understands (e.g. "post_types"); import passes only these
+    accepts: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Reader] = {}

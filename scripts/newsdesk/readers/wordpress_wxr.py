@@ -32,7 +32,6 @@ from slugify import slugify
 from newsdesk import wordpress
 from newsdesk.article import (
     SUMMARY_MAX,
-    TITLE_MAX,
     URL_RE,
     Article,
     PartialDate,
@@ -74,9 +73,7 @@ _PREFIXES = {
     "http://purl.org/dc/elements/1.1/": "dc",
 }
 _TAG_DOMAINS = ("category", "post_tag")
-_WP_DATETIME = "%Y-%m-%d %H:%M:%S"
-# Block-level tags separate sentences; `plain` alone would glue "end.</p><p>Next".
-_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|figure|figcaption|blockquote|t[dhr])\b[^>]*>")
+_WP_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +118,10 @@ def _stream(path: Path) -> Iterator[etree._Element]:
         )
         try:
             for event, element in events:
-                if event == "start":
-                    seen_root = seen_root or _refuse_doctype(element)
-                    continue
-                if element.tag != "item":  # the end of <rss>
+                if event == "start" and element.tag == "rss":
+                    _refuse_doctype(element)
+                    seen_root = True
+                if event == "start" or element.tag != "item":
                     continue
                 yield element
                 element.clear()
@@ -136,15 +133,12 @@ def _stream(path: Path) -> Iterator[etree._Element]:
         raise ReadError("no <rss> root element: not a WordPress export (WXR) file")
 
 
-def _refuse_doctype(element: etree._Element) -> bool:
-    if element.tag != "rss":
-        return False
-    if element.getroottree().docinfo.doctype:
+def _refuse_doctype(root: etree._Element) -> None:
+    if root.getroottree().docinfo.doctype:
         raise ReadError(
             "the export declares a DOCTYPE (entity declarations can expand without bound "
             "or read local files); WordPress never writes one, so it is refused"
         )
-    return True
 
 
 @cache
@@ -287,23 +281,24 @@ def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
 def _post(item: _Item, element: etree._Element, site: _Site) -> Article | Skip:
     """The item as an article, unless its content renders to nothing outside WordPress."""
 
-    def note(message: str) -> None:
+    def report(message: str) -> None:
         log.warning("%s: %s", item.label, message)
 
     content = item.fields.get("content:encoded", "")
     footnotes = item.meta.get("footnotes", "")
-    body = wordpress.render(content, note, site.library, item["wp:post_id"], footnotes)
+    body = wordpress.render(content, report, site.library, item["wp:post_id"], footnotes)
     if not plain(body) and "<img" not in body:
-        return Skip(item.label, "content is only blocks WordPress fills in at display time")
-    sha256 = hashlib.sha256(etree.tostring(element)).hexdigest()
-    return _article(item, site, body, sha256, note)
+        return Skip(item.label, "content is empty once rendered (dynamic blocks or blank markup)")
+    sha256 = hashlib.sha256(etree.tostring(element, with_tail=False)).hexdigest()
+    return _article(item, site, body, sha256)
 
 
-def _article(item: _Item, site: _Site, body: str, sha256: str, note: wordpress.Report) -> Article:
+def _article(item: _Item, site: _Site, body: str, sha256: str) -> Article:
+    """The post's fields; an untitled post keeps no title (the importer derives one)."""
     names = [plain(name) for domain, name in item.terms if domain in _TAG_DOMAINS]
     tags = list(dict.fromkeys(n for n in names if n and n.casefold() != UNCATEGORIZED))
     return Article(
-        title=plain(item["title"]) or _derived_title(item, body, note),
+        title=plain(item["title"]) or None,
         date=_date(item, site.offset),
         slug=slugify(unquote(item["wp:post_name"])) or None,
         source=Source(site.name, _url(item["link"])),
@@ -318,20 +313,6 @@ def _article(item: _Item, site: _Site, body: str, sha256: str, note: wordpress.R
         body=body,
         body_format="html",
     )
-
-
-def _derived_title(item: _Item, body: str, note: wordpress.Report) -> str | None:
-    """A title for an untitled post: its slug when that has words, else its first sentence."""
-    slug_words = unquote(item["wp:post_name"]).replace("-", " ").strip()
-    if re.search(r"[^\W\d_]", slug_words):
-        title, origin = slug_words[:1].upper() + slug_words[1:], "its slug"
-    else:
-        text = plain(_BLOCK_TAG.sub(" ", body))
-        first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-        title, origin = textwrap.shorten(first, TITLE_MAX, placeholder="…"), "its first sentence"
-    if title:
-        note(f"no title; “{title}” derived from {origin}")
-    return title or None
 
 
 def _date(item: _Item, offset: dt.timedelta | None) -> PartialDate | None:
@@ -354,7 +335,7 @@ def _date(item: _Item, offset: dt.timedelta | None) -> PartialDate | None:
 def _wp_datetime(value: str) -> dt.datetime | None:
     """WordPress's `2013-01-11 03:15:40`; drafts carry `0000-00-00 00:00:00`, i.e. none."""
     try:
-        return dt.datetime.strptime(value, _WP_DATETIME)
+        return dt.datetime.fromisoformat(value) if _WP_DATETIME.fullmatch(value) else None
     except ValueError:
         return None
 
@@ -383,5 +364,6 @@ register(
         summary="WordPress export (WXR 1.0–1.2): published posts of a whole site",
         sniff=sniff,
         read=read,
+        accepts=("post_types",),
     )
 )
