@@ -6,6 +6,7 @@ Must come after hooks/archive.py in mkdocs.yml: it escapes the meta that hook se
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
 from newsdesk import site
 
 

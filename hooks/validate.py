@@ -6,6 +6,7 @@ One warning per problem, as `path: field: message`. Schema only: editorial rules
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+
 from newsdesk import site
 
 

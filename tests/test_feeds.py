@@ -8,10 +8,18 @@ import feedparser
 import pytest
 
 from newsdesk.article import PartialDate
-from newsdesk.feeds import JSON_FEED_VERSION, Site, atom, feeds, json_feed
+from newsdesk.feeds import JSON_FEED_VERSION, Site, Writer, feeds
 from newsdesk.listings import ArticleMeta, Catalogue
 
 SITE = Site("newsdesk", "https://news.example.org/archive/", use_directory_urls=True)
+
+
+def atom(feed, site: Site = SITE) -> bytes:
+    return Writer(site).atom(feed)
+
+
+def json_feed(feed, site: Site = SITE) -> str:
+    return Writer(site).json(feed)
 
 
 def meta(key: str, date: str, tags: tuple[str, ...], **extra: object) -> ArticleMeta:
@@ -58,8 +66,9 @@ def test_the_archive_feed_and_one_per_tag(cat):
 
 
 def test_feeds_keep_only_the_newest_articles(cat):
-    whole = feeds(cat, "newsdesk", limit=2)[0]
+    whole, carmakers, _ = feeds(cat, "newsdesk", limit=2, tag_limit=1)
     assert [m.key for m in whole.articles] == ["articles/hostile.md", "articles/month.md"]
+    assert [m.key for m in carmakers.articles] == ["articles/hostile.md"]
 
 
 def test_atom_parses_with_absolute_urls_and_plain_text(cat):
@@ -88,9 +97,12 @@ def test_atom_escapes_rather_than_embeds_markup(cat):
     assert "<b>" not in xml and "&lt;b&gt;" in xml
 
 
-def test_atom_is_deterministic(cat):
+def test_atom_is_deterministic_and_entries_are_shared_between_feeds(cat):
     feed = feeds(cat, "newsdesk")[1]
-    assert atom(feed, SITE) == atom(feed, SITE)
+    writer = Writer(SITE)
+    assert writer.atom(feed) == writer.atom(feed) == atom(feed)
+    writer.atom(feeds(cat, "newsdesk")[0])
+    assert len(writer._entries) == 3
     assert "<updated>2026-04-27T07:02:21+00:00</updated>" in atom(feed, SITE).decode()
 
 

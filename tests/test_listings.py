@@ -15,8 +15,9 @@ from newsdesk.listings import (
     archive_pages,
     article_view,
     home_pages,
+    link,
     paginate,
-    relative_url,
+    root_of,
     section_uri,
     source_pages,
     source_slugs,
@@ -149,18 +150,31 @@ def test_url_of_matches_mkdocs(src_uri, directory_urls, expected):
 
 
 @pytest.mark.parametrize(
-    ("target", "base", "expected"),
+    ("url", "expected"),
     [
-        ("articles/2026/04/x/", "tags/china/", "../../articles/2026/04/x/"),
-        ("./", "tags/china/page/2/", "../../../../"),
-        ("tags/china/", "./", "tags/china/"),
-        ("tags/china/index.html", "tags/china/page/2/index.html", "../../index.html"),
-        ("articles/x.html", "index.html", "articles/x.html"),
-        ("tags/china/", "tags/china/", "./"),
+        ("./", ""),
+        ("index.html", ""),
+        ("tags/china/", "../../"),
+        ("tags/china/index.html", "../../"),
+        ("tags/china/page/2/", "../../../../"),
     ],
 )
-def test_relative_url(target, base, expected):
-    assert relative_url(target, base) == expected
+def test_root_of_leads_back_to_the_site_root(url, expected):
+    assert root_of(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "root", "expected"),
+    [
+        ("articles/2026/04/x/", "../../", "../../articles/2026/04/x/"),
+        ("./", "../../", "../../"),
+        ("./", "", "./"),
+        ("tags/china/", "", "tags/china/"),
+        ("articles/x.html", "../", "../articles/x.html"),
+    ],
+)
+def test_link(target, root, expected):
+    assert link(target, root) == expected
 
 
 def test_paginate_splits_and_only_the_first_page_has_entries_and_is_searchable(cat):
@@ -270,6 +284,14 @@ def test_rendered_text_is_escaped_everywhere():
     assert '<3 "quotes"' not in html
 
 
+def test_cards_are_rendered_once_per_page_depth():
+    cat = Catalogue.build([meta(f"c{i}", "2026-01-02", ("a", "b")) for i in range(3)])
+    renderer = Renderer(True, cat.source_slugs)
+    for page in tag_pages(cat, lambda tag: None)[1:]:
+        renderer.html(page)
+    assert len(renderer._cards) == 3  # three cards, all at depth 2, shared by both tags
+
+
 def test_listing_links_are_relative_to_the_listing_page():
     cat = hostile_catalogue()
     renderer = Renderer(True, cat.source_slugs)
@@ -277,7 +299,7 @@ def test_listing_links_are_relative_to_the_listing_page():
     html = renderer.html(tag_page)
     assert 'href="../../articles/x/"' in html
     assert 'href="../../sources/r-d-weekly/"' in html
-    assert 'class="nd-tag" href="./"' in html
+    assert 'class="nd-tag" href="../../tags/china/"' in html
 
 
 def test_page_source_has_raw_front_matter_and_an_escaped_heading():
@@ -297,5 +319,5 @@ def test_pager_links_newer_and_older_pages():
     first, middle, last = home_pages(cat, size=2)
     assert 'rel="next" href="page/2/"' in renderer.html(first)
     assert 'rel="prev" href="../../"' in renderer.html(middle)
-    assert 'rel="next" href="../3/"' in renderer.html(middle)
+    assert 'rel="next" href="../../page/3/"' in renderer.html(middle)
     assert 'rel="next"' not in renderer.html(last)

@@ -15,6 +15,7 @@ import pytest
 from newsdesk import bench
 from newsdesk.article import loads
 from newsdesk.listings import source_slugs
+from newsdesk.site import read_article, unlink_external_images
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
@@ -48,7 +49,7 @@ def page(site: Path, path: str) -> lxml.html.HtmlElement:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = bench.full_project(REPO, tmp_path_factory.mktemp("archive"), n=40)
+    project = bench.full_project(REPO, tmp_path_factory.mktemp("archive"), n=60)
     shutil.copytree(FIXTURES / "articles", project / "docs" / "articles", dirs_exist_ok=True)
     return project
 
@@ -93,6 +94,44 @@ def test_no_article_is_in_the_navigation(site):
         nav = page(site, path).cssselect("nav.md-nav--primary")[0]
         labels = [a.text_content().strip() for a in nav.cssselect("a.md-nav__link")]
         assert labels == ["Home", "Archive", "Tags", "Sources", "About", "Contributing"]
+
+
+NAV_TARGETS = {
+    "Home": "index.html",
+    "Archive": "archive/index.html",
+    "Tags": "tags/index.html",
+    "Sources": "sources/index.html",
+    "About": "about/index.html",
+    "Contributing": "contributing/index.html",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        HOSTILE,
+        "articles/2019/year-clipping/index.html",
+        "tags/china/index.html",
+        "tags/carmakers/index.html",
+        "sources/asiabits/index.html",
+        "archive/2026/02/index.html",
+        "page/2/index.html",
+        "tags/index.html",
+    ],
+)
+def test_navigation_and_header_are_right_on_every_kind_of_page(site, path):
+    """Pages outside the nav share rendered chrome; each must still link correctly."""
+    document = page(site, path)
+    for selector in ("nav.md-nav--primary a.md-nav__link", "nav.md-tabs a.md-tabs__link"):
+        links = {a.text_content().strip(): a.get("href") for a in document.cssselect(selector)}
+        resolved = {
+            label: ((site / path).parent / href / "index.html").resolve()
+            for label, href in links.items()
+        }
+        expected = {label: (site / target).resolve() for label, target in NAV_TARGETS.items()}
+        assert resolved == expected, selector
+    topic = document.cssselect("[data-md-component=header-topic] .md-ellipsis")[0]
+    assert topic.text_content().strip() == document.findtext(".//title").removesuffix(" - newsdesk")
 
 
 def external_resources(document: lxml.html.HtmlElement) -> list[str]:
@@ -182,7 +221,9 @@ def test_titles_are_plain_text_everywhere(site):
 
 def test_search_index_holds_escaped_titles_and_boosted_tags(site):
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    hostile = [doc for doc in index["docs"] if doc["location"] == "articles/2026/04/hostile-markup/"]
+    hostile = [
+        doc for doc in index["docs"] if doc["location"] == "articles/2026/04/hostile-markup/"
+    ]
     assert hostile[0]["title"] == "Q&amp;A: &quot;Quotes&quot;, &lt;3 and the plain-text title"
     assert hostile[0]["tags"] == ["china", "carmakers"]
     assert index["config"]["fields"]["tags"]["boost"] >= 1e6
@@ -199,7 +240,10 @@ def test_article_page_links_source_canonical_tags_and_neighbours(site):
     (canonical,) = document.xpath("//link[@rel='canonical']")
     assert canonical.get("href") == source.get("href")
     chips = [(a.text_content(), a.get("href")) for a in document.cssselect(".nd-tag")]
-    assert chips == [("china", "../../../../tags/china/"), ("carmakers", "../../../../tags/carmakers/")]
+    assert chips == [
+        ("china", "../../../../tags/china/"),
+        ("carmakers", "../../../../tags/carmakers/"),
+    ]
     assert document.cssselect("a[rel=prev]")  # an older article exists
     assert "min read" in document.cssselect(".nd-reading-time")[0].text_content()
 
@@ -216,7 +260,7 @@ def test_approximate_dates_are_marked_and_canonical_falls_back_to_the_page(site)
 
 def test_feeds_parse_and_use_absolute_urls(site):
     whole = feedparser.parse((site / "feed.xml").read_bytes())
-    assert not whole.bozo and len(whole.entries) == 43
+    assert not whole.bozo and len(whole.entries) == 50  # FEED_LIMIT of 63
     assert all(entry.link.startswith(SITE_URL) for entry in whole.entries)
     china = feedparser.parse((site / "tags/china/feed.xml").read_bytes())
     assert {entry.title for entry in china.entries} == {
@@ -261,3 +305,39 @@ def test_schema_problems_fail_the_strict_build_with_path_field_message(empty_pro
     assert "docs/articles/2026/01/broken.md: summary: is required but missing" in result.stderr
     assert "docs/articles/2026/01/broken.md: date: '2026-13' has no month 13" in result.stderr
     assert "docs/articles/2026/01/unreadable.md: front matter: missing" in result.stderr
+
+
+# --- adapter functions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<p><img src="https://x.example/a/b.jpg"> after</p>',
+            '<p><a href="https://x.example/a/b.jpg" rel="nofollow noopener"'
+            ' class="nd-external-image">Image: b.jpg</a> after</p>',
+        ),
+        (
+            '<a href="/big"><img src="//cdn.example/c.png" alt=" A crane "></a>',
+            '<a href="/big"><span class="nd-external-image">Image: A crane</span></a>',
+        ),
+        ('<p><img src="local.png" alt="kept"></p>', '<p><img src="local.png" alt="kept"></p>'),
+        ("<p>no images</p>", "<p>no images</p>"),
+    ],
+)
+def test_unlink_external_images(html, expected):
+    assert unlink_external_images(html) == expected
+
+
+def test_read_article_returns_every_problem_of_an_invalid_file():
+    problems = read_article("---\ntitle: T\n---\n\n", "articles/x.md", "articles/x/")
+    assert {p.field for p in problems} >= {"date", "slug", "source", "summary", "body"}
+
+
+def test_bench_builds_bare_and_full_projects_and_reports_the_ratio(tmp_path):
+    bare, full = bench.run(REPO, tmp_path, n=5)
+    assert bare.html_pages < full.html_pages
+    assert min(bare.seconds, full.seconds, bare.cpu_seconds, full.peak_rss_mib) > 0
+    assert "ratio full/bare" in bench.report(bare, full, 5)
+    assert not (tmp_path / "bare" / "hooks").exists()

@@ -173,6 +173,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         overrides=overrides,
         vocabulary=vocabulary,
         jobs=max(1, args.jobs),
+        explain=args.explain,
         read_options={"post_types": ("post", *args.post_type)} if args.post_type else {},
         progress=progress.update,
     )

@@ -23,10 +23,10 @@ from newsdesk import article as schema
 from newsdesk import readers, store
 from newsdesk.article import Article, PartialDate, SchemaError, Source
 from newsdesk.clean import Report, RuleSet, default_rules
-from newsdesk.clean.html import clean_html
+from newsdesk.clean.html import clean_tree
 from newsdesk.clean.text import clean_text
 from newsdesk.markdown import to_markdown
-from newsdesk.sanitize import parse_fragment, sanitize
+from newsdesk.sanitize import parse_fragment, sanitize, sanitize_tree
 from newsdesk.vocabulary import EMPTY, Normalized, Vocabulary
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -68,6 +68,8 @@ class Options:
     rules: RuleSet = field(default_factory=default_rules)
     vocabulary: Vocabulary | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # keep each removal's excerpt for `--explain`; otherwise outcomes carry no report
+    explain: bool = False
     # options for the readers that accept them (Reader.accepts), e.g. post_types
     read_options: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[], None] = lambda: None
@@ -154,39 +156,46 @@ def merge_overrides(*layers: dict[str, Any]) -> dict[str, Any]:
 # --- the conversion -----------------------------------------------------------------------
 
 
-def _paragraphs(html: str) -> list[str]:
-    """Plain text of each paragraph, captions and credits (all-italic) left out.
+def _paragraphs(html: str) -> Iterator[str]:
+    """Plain text of each non-empty paragraph, captions and credits (all-italic) left out.
 
     Content with no <p> at all (a bare line of text, a list) counts as one paragraph.
+    Lazy: a summary needs only the paragraphs up to the first long one.
     """
+    if not html.strip():
+        return
     root = parse_fragment(html)
-    found = []
+    any_paragraph = False
     for para in root.iter("p"):
         emphasis_only = (
             len(para) == 1 and not (para.text or "").strip() and para[0].tag in ("em", "i", "small")
         )
         if not emphasis_only:
-            found.append(para.text_content())
-    whole = root.text_content()
-    return [t for t in map(schema.without_markup, found or [whole]) if t]
+            any_paragraph = True
+            if text := schema.without_markup(para.text_content()):
+                yield text
+    if not any_paragraph and (text := schema.without_markup(root.text_content())):
+        yield text
 
 
 def derive_summary(html: str) -> str | None:
     """The first real paragraph (a short article's first paragraph will do)."""
-    paragraphs = _paragraphs(html) if html.strip() else []
-    full = [p for p in paragraphs if len(p.split()) >= SUMMARY_MIN_WORDS]
-    chosen = (full or paragraphs or [None])[0]
-    return shorten(chosen, schema.SUMMARY_MAX) if chosen else None
+    first = None
+    for paragraph in _paragraphs(html):
+        if len(paragraph.split()) >= SUMMARY_MIN_WORDS:
+            return shorten(paragraph, schema.SUMMARY_MAX)
+        first = first or paragraph
+    return shorten(first, schema.SUMMARY_MAX) if first else None
 
 
 def derive_title(slug: str | None, html: str) -> tuple[str, str] | None:
     """A title for an untitled post, and where it came from, so the summary can say so."""
     if slug and not slug.isdigit():
         return slug.replace("-", " ").capitalize(), "its URL slug"
-    paragraphs = _paragraphs(html) if html.strip() else []
-    if not paragraphs:
+    first = next(_paragraphs(html), None)
+    if first is None:
         return None
-    sentence = re.split(r"(?<=[.!?])\s", paragraphs[0])[0]
+    sentence = re.split(r"(?<=[.!?])\s", first)[0]
     return shorten(sentence.rstrip("."), 80), "its first sentence"
 
 
@@ -198,21 +207,23 @@ def shorten(text: str, limit: int) -> str:
 
 
 def convert(
-    article: Article, rules: RuleSet, vocabulary: Vocabulary
+    article: Article, rules: RuleSet, vocabulary: Vocabulary, *, explain: bool = True
 ) -> tuple[Article, Report, Normalized]:
-    """Clean, sanitize and convert a read article; the result is ready to write."""
-    report = Report()
+    """Clean, sanitize and convert a read article; the result is ready to write.
+
+    Without `explain` the report only counts removals. HTML is parsed once: the cleaner
+    works on the tree and the sanitizer takes it from there.
+    """
+    report = Report(excerpts=explain)
     if article.body_format == "text":
-        html = clean_text(article.body, rules.text, report)
+        html = sanitize(clean_text(article.body, rules.text, report))
     elif article.body_format == "html":
-        html = clean_html(article.body, rules.html, report, title=article.title)
+        root = parse_fragment(article.body)
+        clean_tree(root, rules.html, report, title=article.title)
+        html = sanitize_tree(root)
     else:
         html = None
-    if html is not None:
-        html = sanitize(html)
-        markdown = to_markdown(html)
-    else:
-        markdown = article.body
+    markdown = article.body if html is None else to_markdown(html)
     tags = vocabulary.normalize(article.tags)
     title, summary = article.title, article.summary or (derive_summary(html) if html else None)
     if not title and html and (derived := derive_title(article.slug, html)):
@@ -308,11 +319,13 @@ def convert_job(options: Options, job: Job) -> Converted:
         return Converted(record)
     try:
         article = apply_overrides(record, overrides)
-        article, report, tags = convert(article, options.rules, options.vocabulary or EMPTY)
+        article, report, tags = convert(
+            article, options.rules, options.vocabulary or EMPTY, explain=options.explain
+        )
         require_valid(article, Path(sidecar))
     except (ImportFailure, SchemaError) as exc:
         return Converted(record, error=str(exc))
-    return Converted(article, schema.dumps(article), report, tags)
+    return Converted(article, schema.dumps(article), report if options.explain else None, tags)
 
 
 _WORKER_OPTIONS: Options | None = None

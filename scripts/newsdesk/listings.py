@@ -25,7 +25,9 @@ from slugify import slugify
 
 from newsdesk.article import Article, PartialDate
 
-PAGE_SIZE = 25
+# Every listing page costs a full Material page render, so pages are long (news
+# archives commonly list 50 items a page) rather than many.
+PAGE_SIZE = 50
 RELATED_LIMIT = 5
 # How many neighbours (by date) within each shared tag are candidates for "related".
 # Capping the window keeps related articles O(1) per article even for a tag with
@@ -185,18 +187,15 @@ def page_url(base: str, use_directory_urls: bool) -> str:
     return url_of(section_uri(base), use_directory_urls)
 
 
-def relative_url(target: str, base: str) -> str:
-    """`target` relative to the page at `base` (both site-relative, as MkDocs does it)."""
-    head, _, last = base.rpartition("/")
-    base_parts = [p for p in (head if "." in last else base).split("/") if p not in ("", ".")]
-    target_parts = [p for p in target.split("/") if p not in ("", ".")]
-    common = 0
-    for mine, theirs in zip(base_parts, target_parts, strict=False):
-        if mine != theirs:
-            break
-        common += 1
-    relative = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
-    return relative + "/" if target.endswith("/") else relative
+def root_of(url: str) -> str:
+    """The relative path from the page at site-relative `url` back to the site root."""
+    directory = url if url.endswith("/") else url.rpartition("/")[0]
+    return "../" * sum(1 for part in directory.split("/") if part not in ("", "."))
+
+
+def link(target: str, root: str) -> str:
+    """A site-relative URL as seen from a page whose root_of() is `root`."""
+    return root + target.removeprefix("./") or "./"
 
 
 # --- page models ------------------------------------------------------------------------
@@ -388,12 +387,18 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Renderer:
-    """Turns Listing models into a page source and the listing HTML, with relative links."""
+    """Turns Listing models into a page source and the listing HTML.
+
+    Links are written as "root + site-relative URL", where root leads from the page back
+    to the site root ("../../"), so a card's HTML depends only on the page's depth: each
+    card is rendered once per depth and reused on every listing that shows it.
+    """
 
     use_directory_urls: bool
     source_slugs: dict[str, str]
+    _cards: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def markdown(self, listing: Listing) -> str:
         """The page's source: front matter, heading and lead, all that search indexes.
@@ -407,7 +412,7 @@ class Renderer:
             meta["feed"] = listing.feed
         if not listing.searchable:
             meta["search"] = {"exclude": True}
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
         lead = f'<h1>{_e(listing.title)}</h1>\n<p class="nd-lead">{_e(listing.description)}</p>'
         return f"---\n{front}---\n\n{lead}\n"
 
@@ -417,31 +422,31 @@ class Renderer:
         Appended to the page after search indexing (see newsdesk.site), so cards neither
         pass through Markdown nor turn every tag page into a duplicate search hit.
         """
-        here = url_of(listing.src_uri, self.use_directory_urls)
+        root = root_of(url_of(listing.src_uri, self.use_directory_urls))
         parts = (
-            self._entries(listing.entries, here),
+            self._entries(listing.entries, root),
             self._caption(listing),
-            self._cards(listing.articles, here),
-            self._pager(listing, here),
+            self._card_list(listing.articles, root),
+            self._pager(listing, root),
         )
         return '<div class="nd-listing">\n' + "\n".join(p for p in parts if p) + "\n</div>"
 
-    def _href(self, base: str, here: str) -> str:
-        return _e(relative_url(page_url(base, self.use_directory_urls), here))
+    def _link(self, base: str, root: str) -> str:
+        return _e(link(page_url(base, self.use_directory_urls), root))
 
-    def _entries(self, entries: Sequence[Entry], here: str) -> str:
+    def _entries(self, entries: Sequence[Entry], root: str) -> str:
         if not entries:
             return ""
-        return f'<ul class="nd-index">{"".join(self._entry(e, here) for e in entries)}</ul>'
+        return f'<ul class="nd-index">{"".join(self._entry(e, root) for e in entries)}</ul>'
 
-    def _entry(self, entry: Entry, here: str) -> str:
+    def _entry(self, entry: Entry, root: str) -> str:
         text = (
-            f'<a href="{self._href(entry.base, here)}">{_e(entry.title)}</a>'
+            f'<a href="{self._link(entry.base, root)}">{_e(entry.title)}</a>'
             f' <span class="nd-count">{entry.count}</span>'
         )
         if entry.description:
             text += f' <span class="nd-description">{_e(entry.description)}</span>'
-        return f"<li>{text}{self._entries(entry.children, here)}</li>"
+        return f"<li>{text}{self._entries(entry.children, root)}</li>"
 
     @staticmethod
     def _caption(listing: Listing) -> str:
@@ -449,45 +454,50 @@ class Renderer:
             return ""
         return f'<p class="nd-caption">{_e(listing.caption)}</p>'
 
-    def _cards(self, articles: Sequence[ArticleMeta], here: str) -> str:
+    def _card_list(self, articles: Sequence[ArticleMeta], root: str) -> str:
         if not articles:
             return ""
-        cards = "\n".join(self._card(meta, here) for meta in articles)
+        cards = "\n".join(self._card(meta, root) for meta in articles)
         return f'<div class="nd-cards">\n{cards}\n</div>'
 
-    def _card(self, meta: ArticleMeta, here: str) -> str:
-        source = self._href(source_base(self.source_slugs[meta.source]), here)
-        return (
-            '<article class="nd-card">'
-            f'<h2 class="nd-card__title"><a href="{_e(relative_url(meta.url, here))}">'
-            f"{_e(meta.title)}</a></h2>"
-            f'<p class="nd-card__meta">{time_html(meta.date)}'
-            f' · <a href="{source}">{_e(meta.source)}</a></p>'
-            f'<p class="nd-card__summary">{_e(meta.summary)}</p>'
-            f"{self._chips(meta.tags, here)}</article>"
-        )
+    def _card(self, meta: ArticleMeta, root: str) -> str:
+        cached = self._cards.get((meta.key, root))
+        if cached is None:
+            source = self._link(source_base(self.source_slugs[meta.source]), root)
+            cached = self._cards[meta.key, root] = (
+                '<article class="nd-card">'
+                f'<h2 class="nd-card__title"><a href="{_e(link(meta.url, root))}">'
+                f"{_e(meta.title)}</a></h2>"
+                f'<p class="nd-card__meta">{time_html(meta.date)}'
+                f' · <a href="{source}">{_e(meta.source)}</a></p>'
+                f'<p class="nd-card__summary">{_e(meta.summary)}</p>'
+                f"{self._chips(meta.tags, root)}</article>"
+            )
+        return cached
 
-    def _chips(self, tags: Sequence[str], here: str) -> str:
+    def _chips(self, tags: Sequence[str], root: str) -> str:
         chips = "".join(
-            f'<li><a class="nd-tag" href="{self._href(tag_base(tag), here)}">{_e(tag)}</a></li>'
+            f'<li><a class="nd-tag" href="{self._link(tag_base(tag), root)}">{_e(tag)}</a></li>'
             for tag in tags
         )
         return f'<ul class="nd-tags" aria-label="Tags">{chips}</ul>' if chips else ""
 
-    def _pager(self, listing: Listing, here: str) -> str:
+    def _pager(self, listing: Listing, root: str) -> str:
         if listing.pages == 1:
             return ""
 
-        def link(number: int, rel: str, label: str) -> str:
+        def to(number: int, rel: str, label: str) -> str:
             target = url_of(section_uri(listing.base, number), self.use_directory_urls)
-            return f'<a rel="{rel}" href="{_e(relative_url(target, here))}">{label}</a>'
+            return f'<a rel="{rel}" href="{_e(link(target, root))}">{label}</a>'
 
-        newer = link(listing.number - 1, "prev", "← Newer") if listing.number > 1 else ""
-        older = (
-            link(listing.number + 1, "next", "Older →") if listing.number < listing.pages else ""
-        )
+        newer = to(listing.number - 1, "prev", "← Newer") if listing.number > 1 else ""
+        older = to(listing.number + 1, "next", "Older →") if listing.number < listing.pages else ""
         status = f"<span>Page {listing.number} of {listing.pages}</span>"
         return f'<nav class="nd-pager" aria-label="Pages">{newer}{status}{older}</nav>'
+
+
+class _Dumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper):  # type: ignore[misc]
+    """libyaml's emitter when available: hundreds of generated pages per build."""
 
 
 def time_html(date: PartialDate) -> str:

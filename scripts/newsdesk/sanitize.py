@@ -9,15 +9,28 @@ Two bleach 6 behaviours are handled here rather than trusted:
   rules would show up as article text; those elements are removed with their content first.
 - bleach accepts `javascript:123` as a host:port URL; every URL attribute is therefore
   checked by `is_safe_url`, which reads the URL the way a browser does.
+
+bleach's own policy (`BleachSanitizerFilter`) and escaping serializer decide every token.
+Only html5lib's pure-Python parse of lxml's output is skipped when its result is known
+in advance: lxml writes a regular, well-nested serialization, which a regex splits into
+exactly the tokens html5lib's tokenizer would make; when the nesting is one the HTML5
+tree builder keeps as it is, that builder would rebuild the same tree, so its tokens can
+go straight to the filter (see `_stable_tokens`). Anything else takes bleach's full path.
+The output is re-serialized with escaping either way, so a browser reparses exactly the
+filtered tree.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 import bleach
 import lxml.html
+from bleach import html5lib_shim
+from bleach._vendor.html5lib.treewalkers.base import TreeWalker
+from bleach.sanitizer import BleachSanitizerFilter
 
 # Removed WITH their content: their text is code, styling or fallback, never article text.
 DROP_WITH_CONTENT = frozenset(
@@ -159,7 +172,40 @@ def sanitize(html_text: str) -> str:
     """Allowlisted HTML; idempotent, so the build hook may re-sanitize imported articles."""
     if not html_text.strip():
         return ""
-    return _CLEANER.clean(_without_active_content(html_text))
+    root = parse_fragment(html_text)
+    _prune(root)
+    return _clean(serialize_fragment(root))
+
+
+def sanitize_tree(root: lxml.html.HtmlElement) -> str:
+    """`sanitize(serialize_fragment(root))` without parsing again; `root` is pruned in place.
+
+    The tree is settled the way that round trip would settle it: a leading run of
+    whitespace goes, and so do characters XML cannot hold (a `&#12;` in the source).
+    """
+    if root.text is not None and not root.text.strip():
+        root.text = None
+    _prune(root)
+    return _clean(_NOT_XML_CHAR.sub("", serialize_fragment(root)))
+
+
+def _clean(pruned: str) -> str:
+    """bleach's cleaning of a pruned fragment as lxml wrote it."""
+    if not pruned:
+        return ""
+    tokens = _stable_tokens(pruned)
+    if tokens is None:
+        return _CLEANER.clean(pruned)
+    filtered = BleachSanitizerFilter(
+        source=tokens,
+        allowed_tags=_CLEANER.tags,
+        attributes=_CLEANER.attributes,
+        allowed_protocols=_CLEANER.protocols,
+        strip_disallowed_tags=_CLEANER.strip,
+        strip_html_comments=_CLEANER.strip_comments,
+        css_sanitizer=_CLEANER.css_sanitizer,
+    )
+    return _CLEANER.serializer.render(filtered)
 
 
 def is_safe_url(value: str, *, for_image: bool = False) -> bool:
@@ -191,16 +237,140 @@ def serialize_fragment(root: lxml.html.HtmlElement) -> str:
     return wrapped.removeprefix("<div>").removesuffix("</div>")
 
 
-def _without_active_content(html_text: str) -> str:
-    """The fragment without DROP_WITH_CONTENT elements, and with every other disallowed tag
-    unwrapped. Unwrapping here, before bleach parses, keeps sanitize idempotent: bleach
+def _prune(root: lxml.html.HtmlElement) -> None:
+    """Remove DROP_WITH_CONTENT elements, comments and PIs; unwrap every other disallowed
+    tag. Unwrapping here, before bleach parses, keeps sanitize idempotent: bleach
     stripping a tag can leave nesting (a <p> inside a <p>) that the next parse would undo.
     """
-    root = parse_fragment(html_text)
     for element in list(root.iterdescendants()):
         # Comments and processing instructions have a non-string tag.
         if not isinstance(element.tag, str) or element.tag in DROP_WITH_CONTENT:
             element.drop_tree()
         elif element.tag not in ALLOWED_TAGS:
             element.drop_tag()
-    return serialize_fragment(root)
+
+
+# --- html5lib's tokens for lxml's serialization -----------------------------------------------
+
+# lxml writes a pruned fragment regularly: lowercase tags, attributes quoted or bare, every
+# `<` in text escaped, no comments. Anything else fails to match and takes the full path.
+_TOKEN = re.compile(
+    r"""<(/?)([a-z][a-z0-9]*)((?:\s+[^\s"'>/=]+(?:="[^"]*"|='[^']*')?)*)>|([^<]+)"""
+)
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:="([^"]*)"|='([^']*)')?""")
+_VOID = frozenset(html5lib_shim.constants.voidElements)
+_SPACE = frozenset(html5lib_shim.constants.spaceCharacters)
+_LOWER = str.maketrans(html5lib_shim.constants.asciiUpper2Lower)
+# Start tags that close an open <p> (HTML's "p in button scope" rule)…
+_CLOSE_P = frozenset(
+    {
+        *("blockquote", "details", "div", "dl", "figcaption", "figure", "ol", "p", "summary"),
+        *("ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "li", "dd", "dt", "table", "hr"),
+    }
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# …and the only parents a table part keeps; other content there is moved out of the table.
+_TABLE_PARENTS = {
+    "caption": frozenset({"table"}),
+    "colgroup": frozenset({"table"}),
+    "thead": frozenset({"table"}),
+    "tbody": frozenset({"table"}),
+    "tfoot": frozenset({"table"}),
+    "col": frozenset({"colgroup"}),
+    "tr": frozenset({"thead", "tbody", "tfoot"}),
+    "td": frozenset({"tr"}),
+    "th": frozenset({"tr"}),
+}
+_TABLE_ONLY = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
+# The nearest of these above an <li> (<dd>, <dt>) must be the list, or the item is closed.
+_LIST_SCOPE = {
+    "li": (frozenset({"li", "ul", "ol"}), frozenset({"li"})),
+    "dd": (frozenset({"dd", "dt", "dl"}), frozenset({"dd", "dt"})),
+    "dt": (frozenset({"dd", "dt", "dl"}), frozenset({"dd", "dt"})),
+}
+
+
+class _Unstable(Exception):
+    """The HTML5 tree builder would not rebuild this nesting as it is."""
+
+
+class _Tokens(TreeWalker):
+    """The tokens html5lib's tree walker yields for html5lib's parse of `pruned`, made
+    without that parse, or `_Unstable` where the parse would restructure the nesting.
+
+    Text and attribute values stay raw, character references included, as bleach's
+    tokenizer leaves them; line breaks are normalized as html5lib's input stream does.
+    """
+
+    def __init__(self, pruned: str) -> None:
+        super().__init__(pruned.replace("\r\n", "\n").replace("\r", "\n"))
+        self.open: list[str] = []
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        position = 0
+        after_pre = False
+        for match in _TOKEN.finditer(self.tree):
+            if match.start() != position:
+                raise _Unstable
+            position = match.end()
+            closing, name, attributes, text = match.groups()
+            if text is not None:
+                if after_pre and text.startswith("\n"):  # the parser drops it
+                    text = text[1:]
+                yield from self._text(text)
+            elif closing:
+                yield self._end(name)
+            else:
+                yield from self._start(name, attributes)
+            after_pre = name == "pre" and not closing
+        if position != len(self.tree) or self.open:
+            raise _Unstable
+
+    def _text(self, text: str) -> Iterator[dict[str, object]]:
+        if self.open and self.open[-1] in _TABLE_ONLY and not set(text) <= _SPACE:
+            raise _Unstable
+        yield from self.text(text)
+
+    def _start(self, name: str, raw: str) -> Iterator[dict[str, object]]:
+        self._check_place(name)
+        attributes: dict[tuple[None, str], str] = {}
+        for attribute in _ATTRIBUTE.finditer(raw):
+            key = (None, attribute[1].translate(_LOWER))
+            attributes.setdefault(key, attribute[2] or attribute[3] or "")
+        if name in _VOID:
+            yield from self.emptyTag(None, name, attributes)
+        else:
+            self.open.append(name)
+            yield self.startTag(None, name, attributes)
+
+    def _end(self, name: str) -> dict[str, object]:
+        if not self.open or self.open[-1] != name:
+            raise _Unstable
+        self.open.pop()
+        return self.endTag(None, name)
+
+    def _check_place(self, name: str) -> None:
+        """Refuse a start tag that the HTML5 tree builder would not nest where it stands."""
+        parent = self.open[-1] if self.open else None
+        if name not in ALLOWED_TAGS or (name in _CLOSE_P and "p" in self.open):
+            raise _Unstable
+        if (name in _HEADINGS and parent in _HEADINGS) or (name == "a" and "a" in self.open):
+            raise _Unstable
+        if name in _TABLE_PARENTS:
+            if parent not in _TABLE_PARENTS[name]:
+                raise _Unstable
+        elif parent in _TABLE_ONLY:
+            raise _Unstable
+        if name in _LIST_SCOPE:
+            scope, closed = _LIST_SCOPE[name]
+            nearest = next((tag for tag in reversed(self.open) if tag in scope), None)
+            if nearest in closed:
+                raise _Unstable
+
+
+def _stable_tokens(pruned: str) -> list[dict[str, object]] | None:
+    """html5lib's tokens for `pruned`, or None when only html5lib's parse can tell them."""
+    try:
+        return list(_Tokens(pruned))
+    except _Unstable:
+        return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ import lxml.html
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from newsdesk import feeds, listings, sanitize, vocabulary
 from newsdesk.article import (
@@ -40,6 +43,44 @@ ARTICLE_TEMPLATE = "article.html"
 VOCABULARY = Path("_data") / "vocabulary.yml"
 # page.meta fields Material prints into HTML without escaping (base.html, header.html).
 PLAIN_TEXT_META = ("title", "description", "author")
+TITLE_PLACEHOLDER = "\x00newsdesk:page-title\x00"
+
+
+@dataclass(frozen=True)
+class HeaderPage:
+    """What the shared header sees as `page`: the real URL, a placeholder title."""
+
+    url: str
+    title: str = TITLE_PLACEHOLDER
+    meta: dict[str, str] = field(default_factory=lambda: {"title": TITLE_PLACEHOLDER})
+
+
+class SharedChrome:
+    """Material's page chrome, rendered once per "view" for every page outside the nav.
+
+    Material renders the header, tabs, sidebar navigation, footer and configuration of
+    every page: the larger part of each page's build time. For a page that is not in
+    the nav (every article and listing page) that HTML depends only on the relative
+    URLs from the page to the site root and to the nav's pages (its "view"), and on the
+    page title in the header, which is rendered as a placeholder and filled in per page.
+    Pages with the same view (all articles of a month, all first tag pages) share it.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def for_page(self, page: Page, nav: Navigation, base_url: str) -> Callable[..., str]:
+        """The template's `{% call shared_chrome("header") %}…{% endcall %}` callable."""
+        view = (base_url, *(get_relative_url(item.url, page.url) for item in nav.pages))
+        title = page.meta.get("title") or page.title or ""
+
+        def shared(name: str, caller: Callable[[], str]) -> str:
+            key = (name, view)
+            if key not in self._html:
+                self._html[key] = caller()
+            return self._html[key].replace(TITLE_PLACEHOLDER, title)
+
+        return shared
 
 
 @dataclass
@@ -52,6 +93,7 @@ class Archive:
     files: Files | None = field(default=None, repr=False)
     # Generated listing pages by src_uri; their HTML is rendered when the page is built.
     listings: dict[str, listings.Listing] = field(default_factory=dict, repr=False)
+    chrome: SharedChrome = field(default_factory=SharedChrome, repr=False)
 
     def article(self, page: Page) -> ArticleMeta | None:
         return self.catalogue.get(page.file.src_uri)
@@ -163,11 +205,10 @@ def _feed_files(cat: Catalogue, config: MkDocsConfig) -> list[tuple[str, str | b
     if not config.site_url:
         log.warning("site_url is not set; feeds need absolute URLs, so none were written")
         return []
-    site = feeds.Site(config.site_name, config.site_url, config.use_directory_urls)
+    writer = feeds.Writer(feeds.Site(config.site_name, config.site_url, config.use_directory_urls))
     out: list[tuple[str, str | bytes]] = []
     for feed in feeds.feeds(cat, config.site_name):
-        out += [(f"{feed.path}.xml", feeds.atom(feed, site))]
-        out += [(f"{feed.path}.json", feeds.json_feed(feed, site))]
+        out += [(f"{feed.path}.xml", writer.atom(feed)), (f"{feed.path}.json", writer.json(feed))]
     return out
 
 
@@ -204,12 +245,13 @@ def clean_article_html(content: str, page: Page) -> str:
     return unlink_external_images(sanitize.sanitize(content))
 
 
-def complete_page(context: dict[str, Any], page: Page) -> dict[str, Any]:
+def complete_page(context: dict[str, Any], page: Page, nav: Navigation) -> dict[str, Any]:
     """Give an article page its `article` context; append a listing page's listing.
 
     Runs after the search plugin has indexed the page (hooks/archive.py gives this
     event a low priority): a listing page is indexed by its title and lead only, so a
-    tag page is findable without repeating every card's text as a search hit.
+    tag page is findable without repeating every card's text as a search hit. Pages
+    outside the nav also get `shared_chrome` and `header_page` (see SharedChrome).
     """
     state = current()
     meta = state.article(page)
@@ -218,6 +260,9 @@ def complete_page(context: dict[str, Any], page: Page) -> dict[str, Any]:
         context["article"] = listings.article_view(state.catalogue, meta, use_directory_urls)
     elif (listing := state.listings.get(page.file.src_uri)) is not None:
         page.content = (page.content or "") + state.renderer.html(listing)
+    if not any(item is page for item in nav.pages):
+        context["shared_chrome"] = state.chrome.for_page(page, nav, context["base_url"])
+        context["header_page"] = HeaderPage(page.url)
     return context
 
 
@@ -239,20 +284,20 @@ def unlink_external_images(content: str) -> str:
     if "<img" not in content:
         return content
     root = sanitize.parse_fragment(content)
-    changed = False
-    for img in list(root.iter("img")):
-        src = img.get("src") or ""
-        if not is_external(src):
-            continue
-        label = f"Image: {(img.get('alt') or '').strip() or Path(urlsplit(src).path).name}"
-        inside_link = any(parent.tag == "a" for parent in img.iterancestors())
-        replacement = lxml.html.Element("span" if inside_link else "a")
-        if not inside_link:
-            replacement.set("href", src)
-            replacement.set("rel", "nofollow noopener")
-        replacement.set("class", "nd-external-image")
-        replacement.text = label.rstrip(": ")
-        replacement.tail = img.tail
-        img.getparent().replace(img, replacement)
-        changed = True
-    return sanitize.serialize_fragment(root) if changed else content
+    external = [img for img in root.iter("img") if is_external(img.get("src") or "")]
+    for img in external:
+        img.getparent().replace(img, _image_link(img))
+    return sanitize.serialize_fragment(root) if external else content
+
+
+def _image_link(img: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    src = img.get("src") or ""
+    alt = (img.get("alt") or "").strip() or Path(urlsplit(src).path).name
+    if any(parent.tag == "a" for parent in img.iterancestors()):
+        replacement = lxml.html.Element("span")
+    else:
+        replacement = lxml.html.Element("a", href=src, rel="nofollow noopener")
+    replacement.set("class", "nd-external-image")
+    replacement.text = f"Image: {alt}" if alt else "Image"
+    replacement.tail = img.tail
+    return replacement

@@ -6,6 +6,7 @@ Each removal is recorded under the name of the rule that made it, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -22,12 +23,21 @@ class Removal:
 
 @dataclass
 class Report:
-    """What the cleaner removed from one article, rule by rule."""
+    """What the cleaner removed from one article, rule by rule.
+
+    With `excerpts` off (an import without --explain) removals are only counted: nobody
+    reads the excerpts, and describing a removed ad grid costs as much as removing it.
+    """
 
     removals: list[Removal] = field(default_factory=list)
+    excerpts: bool = True
 
-    def add(self, rule: str, text: str, limit: int = 120) -> None:
-        excerpt = " ".join(text.split())
+    def add(self, rule: str, text: str | Callable[[], str], limit: int = 120) -> None:
+        """Record a removal; `text` may be a function, called only if excerpts are kept."""
+        if not self.excerpts:
+            self.removals.append(Removal(rule, ""))
+            return
+        excerpt = " ".join((text if isinstance(text, str) else text()).split())
         if len(excerpt) > limit:
             excerpt = excerpt[: limit - 1] + "…"
         self.removals.append(Removal(rule, excerpt))

@@ -88,7 +88,7 @@ class _Job:
 
     def remove(self, rule: Rule, element: HtmlElement) -> None:
         """Drop an element with its content (its tail text stays) and say so in the report."""
-        self.report.add(rule.name, _describe(element))
+        self.report.add(rule.name, lambda: _describe(element))
         element.drop_tree()
 
 
@@ -100,10 +100,18 @@ def clean_html(
     `title` is the article's plain-text title, which the `trailer` kind removes when the
     source repeats it after the article.
     """
-    job = _Job(parse_fragment(html), report, title)
+    root = parse_fragment(html)
+    clean_tree(root, rules, report, title=title)
+    return serialize_fragment(root)
+
+
+def clean_tree(
+    root: HtmlElement, rules: Sequence[Rule], report: Report, *, title: str | None = None
+) -> None:
+    """`clean_html` on a `parse_fragment` tree, in place, for callers that go on with it."""
+    job = _Job(root, report, title)
     for rule in rules:
         _handler(rule)(rule, job)
-    return serialize_fragment(job.root)
 
 
 # --- rule plumbing --------------------------------------------------------------------------
@@ -137,9 +145,76 @@ def _regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
+# A numbered group reference (\\1, (?(1)…)) would point elsewhere once patterns are joined.
+_GROUP_NUMBER = re.compile(r"\\\d|\(\?\(\d")
+
+
+@cache
+def _fullmatcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test for "one of `patterns` matches the whole text" (case-insensitive).
+
+    The patterns are joined into one alternation, so a text is scanned once rather than
+    once per pattern; patterns that cannot be joined safely are tried one by one.
+    """
+    compiled = _regexes(patterns)
+    if patterns and not any(_GROUP_NUMBER.search(p) for p in patterns):
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        except re.error:  # e.g. a global flag such as (?x), valid only at the start
+            pass
+        else:
+            return lambda text: joined.fullmatch(text) is not None
+    return lambda text: any(p.fullmatch(text) for p in compiled)
+
+
+@cache
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching exactly what any of the shell globs matches (fnmatchcase)."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns) or "(?!)")
+
+
+@cache
+def _carrying(attributes: tuple[str, ...]) -> etree.XPath:
+    """Elements below the context node that carry at least one of `attributes`.
+
+    The names are XPath variables, never pasted into the expression, so any name a
+    curator writes is looked up literally.
+    """
+    names = " or ".join(f"name() = $a{i}" for i in range(len(attributes))) or "false()"
+    return etree.XPath(f"descendant::*[@*[{names}]]")
+
+
 def _elements(root: HtmlElement) -> Iterator[HtmlElement]:
     """Every element below the wrapper, in document order (comments and PIs excluded)."""
     return root.iterdescendants(etree.Element)
+
+
+def _with_attributes(root: HtmlElement, attributes: tuple[str, ...]) -> list[HtmlElement]:
+    """The elements below `root` carrying one of `attributes`, in document order."""
+    return _carrying(attributes)(root, **{f"a{i}": a for i, a in enumerate(attributes)})
+
+
+def _texts(root: HtmlElement) -> dict[HtmlElement, str]:
+    """`text_content()` of every element below `root`, in document order, from one walk.
+
+    Asking each element for its own text re-reads every subtree once per ancestor, which
+    made the `labels` and `empty` kinds cost more than all other rules together.
+    """
+    texts: dict[HtmlElement, str] = {}
+
+    def collect(element: HtmlElement) -> str:
+        texts[element] = ""  # its place in document order, before its descendants
+        parts = [element.text or ""]
+        for child in element:
+            if isinstance(child.tag, str):  # a comment's or PI's own text is not content
+                parts.append(collect(child))
+            parts.append(child.tail or "")
+        texts[element] = text = "".join(parts)
+        return text
+
+    for child in root.iterchildren(etree.Element):
+        collect(child)
+    return texts
 
 
 def _outermost(elements: Iterable[HtmlElement]) -> list[HtmlElement]:
@@ -200,36 +275,68 @@ def _comments(rule: Rule, job: _Job) -> None:
         comment.drop_tree()
 
 
+@dataclass(frozen=True)
+class _Runs:
+    """Tokens as runs of words: one-word runs are looked up in a set, longer ones scanned."""
+
+    single: frozenset[str]
+    longer: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, tokens: tuple[str, ...]) -> _Runs:
+        runs = {_words(t) for t in tokens}
+        return cls(
+            frozenset(r[0] for r in runs if len(r) == 1), tuple(r for r in runs if len(r) != 1)
+        )
+
+    @property
+    def match_anything(self) -> bool:
+        """A token with no words at all is an empty run, found in any value, even none."""
+        return () in self.longer
+
+    def found_in(self, words: tuple[str, ...]) -> bool:
+        return not self.single.isdisjoint(words) or any(
+            _contains_run(words, run) for run in self.longer
+        )
+
+
+_runs = cache(_Runs.of)
+
+
 def _attribute_tokens(rule: Rule, job: _Job) -> None:
     attributes = _strings(rule, "attributes")
-    tokens = [_words(t) for t in _strings(rule, "tokens")]
+    runs = _runs(_strings(rule, "tokens"))
 
     def matches(element: HtmlElement) -> bool:
-        values = [_words(element.get(a, "")) for a in attributes]
-        return any(_contains_run(words, t) for words in values for t in tokens)
+        return any(runs.found_in(_words(element.get(a, ""))) for a in attributes)
 
-    for element in _outermost(filter(matches, _elements(job.root))):
+    # Only an element carrying one of the attributes can match a non-empty run.
+    candidates = (
+        _elements(job.root) if runs.match_anything else _with_attributes(job.root, attributes)
+    )
+    for element in _outermost(filter(matches, candidates)):
         job.remove(rule, element)
 
 
 def _attribute_names(rule: Rule, job: _Job) -> None:
-    patterns = _strings(rule, "patterns")
+    globs = _globs(_strings(rule, "patterns"))
 
     def matches(element: HtmlElement) -> bool:
-        return any(fnmatch.fnmatchcase(n.lower(), p) for n in element.attrib for p in patterns)
+        return any(globs.match(name.lower()) for name in element.attrib)
 
-    for element in _outermost(filter(matches, _elements(job.root))):
+    for element in _outermost(filter(matches, job.root.xpath("descendant::*[@*]"))):
         job.remove(rule, element)
 
 
 def _labels(rule: Rule, job: _Job) -> None:
-    patterns = _regexes(_strings(rule, "patterns"))
+    label = _fullmatcher(_strings(rule, "patterns"))
+    texts = _texts(job.root)
 
     def matches(element: HtmlElement) -> bool:
-        text = " ".join(element.text_content().split()).strip(_LABEL_EDGES)
-        return any(p.fullmatch(text) for p in patterns) and not _holds_media(element, _MEDIA)
+        text = " ".join(texts[element].split()).strip(_LABEL_EDGES)
+        return label(text) and not _holds_media(element, _MEDIA)
 
-    for element in _outermost(filter(matches, _elements(job.root))):
+    for element in _outermost(filter(matches, texts)):
         job.remove(rule, element)
 
 
@@ -259,15 +366,12 @@ def _empty(rule: Rule, job: _Job) -> None:
     single pass leaves none behind (what repeating until nothing changes would reach)."""
     tags = frozenset(_strings(rule, "tags"))
     keep = _strings(rule, "keep")
+    texts = _texts(job.root)
 
     def matches(element: HtmlElement) -> bool:
-        return (
-            element.tag in tags
-            and _is_blank(element.text_content())
-            and not _holds_media(element, keep)
-        )
+        return element.tag in tags and _is_blank(texts[element]) and not _holds_media(element, keep)
 
-    for element in _outermost(filter(matches, _elements(job.root))):
+    for element in _outermost(filter(matches, texts)):
         job.remove(rule, element)
 
 
@@ -349,36 +453,64 @@ def _backwards(element: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
     yield "start", element
 
 
-def _last_line(root: HtmlElement) -> _Line | None:
+class _Walk:
+    """`_backwards` over the content, resumed line after line instead of restarted.
+
+    Once the last line (or a trailing <br>) is removed, everything after it is blank, so
+    the next line starts at the event that ended this one: the boundary is held back and
+    read again. Restarting from the end each time made a trailer of many <br>s quadratic.
+    """
+
+    def __init__(self, root: HtmlElement) -> None:
+        self._events = _backwards(root)
+        self._held: tuple[str, HtmlElement] | None = None
+
+    def __iter__(self) -> _Walk:
+        return self
+
+    def __next__(self) -> tuple[str, HtmlElement]:
+        held, self._held = self._held, None
+        return held or next(self._events)
+
+    def hold(self, event: tuple[str, HtmlElement]) -> None:
+        self._held = event
+
+
+def _last_line(walk: _Walk) -> _Line | None:
     """The content's last line, bounded by a <br> or a block edge; None when the content
     ends in something that is not text (an image, a table…)."""
     line = _Line()
-    for event, element in _backwards(root):
+    for event, element in walk:
         if event in ("text", "tail"):
             if not _is_blank(_slot_text(element, event)):
                 line.slots.append((element, event))
-        elif element.tag in _INLINE:
+            continue
+        if element.tag in _INLINE:
             if event == "start":
                 line.inline.append(element)
-        elif element.tag == "br":
-            if event == "start":
-                return line if line.slots else _Line(br=element)
-        elif element.tag in _OPAQUE:
-            return line if line.slots else None
-        elif line.slots:  # the edge of a block element ends the line
+            continue
+        if element.tag == "br" and event != "start":
+            continue
+        if line.slots:  # a <br>, an opaque element or a block edge ends the line
+            walk.hold((event, element))
             return line
+        if element.tag == "br":
+            return _Line(br=element)
+        if element.tag in _OPAQUE:
+            return None
     return line if line.slots else None
 
 
 def _trailer(rule: Rule, job: _Job) -> None:
-    patterns = _regexes(_strings(rule, "patterns"))
+    ends_trailer = _fullmatcher(_strings(rule, "patterns"))
     title = _comparable(job.title) if job.title else None
-    while (line := _last_line(job.root)) is not None:
+    walk = _Walk(job.root)
+    while (line := _last_line(walk)) is not None:
         if line.br is not None:
             job.remove(rule, line.br)
             continue
         text = line.text
-        if not (_comparable(text) == title or any(p.fullmatch(text) for p in patterns)):
+        if not (_comparable(text) == title or ends_trailer(text)):
             return
         job.report.add(rule.name, text)
         line.remove()

@@ -1,0 +1,194 @@
+"""What a reader sees, in Chromium, on the archive built from the repo's seed articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
+
+from newsdesk.article import loads
+
+from .conftest import REPO, Visit
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+MOBILE = {"width": 390, "height": 844}
+SERIOUS = {"serious", "critical"}
+
+
+@dataclass(frozen=True)
+class Seed:
+    path: str  # site-relative URL of the article page
+    meta: dict[str, Any]
+
+
+def seeds() -> list[Seed]:
+    docs = REPO / "docs"
+    found = [
+        Seed(path.relative_to(docs).with_suffix("").as_posix() + "/", loads(path.read_text()).meta)
+        for path in sorted((docs / "articles").rglob("*.md"))
+    ]
+    if not found:
+        pytest.fail("docs/articles holds no articles: these tests read the seed articles")
+    return found
+
+
+def tagged(tag: str) -> list[Seed]:
+    return [seed for seed in seeds() if tag in seed.meta["tags"]]
+
+
+def key_pages() -> dict[str, str]:
+    """The pages the issue names: home, an article, the tag index and a tag page."""
+    article = tagged("china")[0]
+    return {
+        "home": "",
+        "article": article.path,
+        "tag-index": "tags/",
+        "tag-page": "tags/china/",
+    }
+
+
+def test_home_lists_the_seed_articles(visit: Visit, real_url: str):
+    visit.page.goto(real_url)
+    titles = visit.page.locator(".nd-card__title").all_inner_texts()
+    assert sorted(titles) == sorted(seed.meta["title"] for seed in seeds())
+
+
+def test_a_tag_chip_opens_the_tag_page_listing_the_article(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    card = page.locator(".nd-card").first
+    title = card.locator(".nd-card__title").inner_text()
+    chip = card.locator(".nd-tag").first
+    tag = chip.inner_text()
+    chip.click()
+    expect(page).to_have_url(re.compile(rf"/tags/{re.escape(tag)}/$"))
+    expect(page.locator(".nd-card__title", has_text=title)).to_be_visible()
+
+
+def search(page: Page, query: str) -> Locator:
+    """Type `query` once Material's search worker is ready; the result titles."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")
+    box.press_sequentially(query, delay=20)
+    return page.locator(".md-search-result__item > .md-search-result__link h1")
+
+
+def test_typing_china_in_search_shows_the_china_tagged_articles_first(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    results = search(page, "china")
+    expected = {seed.meta["title"] for seed in tagged("china")}
+    expect(results.nth(len(expected) - 1)).to_be_visible()
+    assert set(results.all_inner_texts()[: len(expected)]) == expected
+
+
+def test_tag_pages_are_findable_in_search(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    expect(search(page, "carmakers").filter(has_text="Tag: carmakers")).to_be_visible()
+
+
+def test_the_article_page_links_its_source(visit: Visit, real_url: str):
+    linked = [seed for seed in seeds() if seed.meta["source"].get("url")]
+    assert linked, "no seed article has a source URL"
+    for seed in linked:
+        visit.page.goto(real_url + seed.path)
+        source = visit.page.locator("a.nd-source")
+        expect(source).to_have_text(seed.meta["source"]["name"])
+        expect(source).to_have_attribute("href", seed.meta["source"]["url"])
+        assert set(source.get_attribute("rel").split()) == {"nofollow", "noopener"}
+
+
+def test_approximate_dates_are_marked(visit: Visit, real_url: str):
+    approximate = [
+        seed for seed in seeds() if re.fullmatch(r"\d{4}(-\d{2})?", str(seed.meta["date"]))
+    ]
+    assert approximate, "no seed article has a month- or year-precision date"
+    visit.page.goto(real_url + approximate[0].path)
+    expect(visit.page.locator(".nd-article__meta time.nd-approx")).to_contain_text("c. ")
+
+
+def test_no_request_leaves_the_machine_on_any_key_page(visit: Visit, real_url: str):
+    for path in [*key_pages().values(), "archive/", "sources/", "about/", "feed.xml"]:
+        visit.page.goto(real_url + path)
+        visit.page.wait_for_load_state("networkidle")
+    assert visit.outside == []
+
+
+@pytest.mark.parametrize("name", ["home", "article", "tag-index", "tag-page"])
+def test_axe_finds_no_serious_or_critical_violations(visit: Visit, real_url: str, name: str):
+    visit.page.goto(real_url + key_pages()[name])
+    violations = Axe().run(visit.page).response["violations"]
+    serious = [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]])
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, MOBILE], ids=["desktop", "mobile"]
+)
+def test_screenshots(visit: Visit, real_url: str, viewport: dict[str, int]):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.set_viewport_size(viewport)
+    for name, path in key_pages().items():
+        visit.page.goto(real_url + path)
+        shot = SCREENSHOTS / f"{name}-{viewport['width']}.png"
+        visit.page.screenshot(path=shot, full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+def test_mobile_layout_has_no_horizontal_scroll(visit: Visit, real_url: str):
+    visit.page.set_viewport_size(MOBILE)
+    for path in key_pages().values():
+        visit.page.goto(real_url + path)
+        width = visit.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= MOBILE["width"], path
+
+
+def test_print_drops_the_navigation(visit: Visit, real_url: str):
+    visit.page.goto(real_url + key_pages()["article"])
+    visit.page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".nd-prevnext"):
+        expect(visit.page.locator(chrome).first).to_be_hidden()
+    expect(visit.page.locator(".nd-article__body")).to_be_visible()
+
+
+def test_light_dark_toggle(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    before = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", before)
+
+
+def test_hostile_markup_in_a_contributed_article_cannot_run(visit: Visit, fixture_url: str):
+    page = visit.page
+    # `<img src=x onerror=…>` survives as a harmless relative image that is not found.
+    visit.tolerated.append("404")
+    page.goto(fixture_url + "articles/2026/04/hostile-markup/")
+    page.wait_for_load_state("networkidle")
+    body = page.locator(".nd-article__body")
+    expect(body).to_contain_text("ordinary text after the hostile markup")
+    assert (
+        page.locator("script:not([src]):not([type])").evaluate_all(
+            "scripts => scripts.filter(s => s.textContent.includes('alert'))"
+        )
+        == []
+    )
+    names = "els => els.flatMap(e => [...e.attributes].map(a => a.name))"
+    assert [name for name in page.locator("*").evaluate_all(names) if name.startswith("on")] == []
+    body.get_by_text("a javascript link").click()
+    body.get_by_text("a bold handler").click()
+    assert visit.dialogs == []
+    external = body.locator("a.nd-external-image").first
+    expect(external).to_have_text("Image: A harbour crane at dusk")
