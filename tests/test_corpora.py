@@ -38,7 +38,7 @@ CORPORA = (
 # about WordPress may show `<!-- wp:code -->` on purpose.
 LEFTOVERS = re.compile(r"\[/?(?:caption|gallery)\b(?!\]\()|<!-- wp:|<script", re.IGNORECASE)
 CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1|`[^`\n]+`", re.MULTILINE | re.DOTALL)
-SITE_FILES = ("mkdocs.yml", "hooks", "overrides")
+SITE_FILES = ("mkdocs.yml", "CONTRIBUTING.md", "hooks", "overrides")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 pytestmark = [

@@ -42,7 +42,8 @@ class Result:
 
 def full_project(repo: Path, dest: Path, n: int, seed: int = 1) -> Path:
     """The repo's site configuration (config, hooks, templates, prose pages) + N articles."""
-    shutil.copy2(repo / CONFIG, dest / CONFIG)
+    for name in (CONFIG, "CONTRIBUTING.md"):  # docs/contributing.md includes the latter
+        shutil.copy2(repo / name, dest / name)
     for part in THEME_PARTS:
         shutil.copytree(repo / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
     docs = dest / _docs_dir(repo)
