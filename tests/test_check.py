@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from newsdesk import bench, vocabulary
 from newsdesk import check as review
-from newsdesk import vocabulary
 from newsdesk.cli import main
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "contributions"
 TODAY = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 
@@ -172,6 +174,35 @@ def test_new_then_check_succeeds_without_edits(tmp_path):
         )
         == 0
     )
+
+
+def test_new_article_passes_check_and_the_strict_build_without_edits(tmp_path):
+    project = bench.full_project(ROOT, tmp_path, n=0)
+    vocab = ROOT / "docs" / "_data" / "vocabulary.yml"
+    docs = project / "docs"
+    out = io.StringIO()
+    argv = [
+        "new",
+        "--title",
+        "Xiaomi opens a car plant",
+        "--date",
+        "2026-06-01",
+        "--source",
+        "Example Wire",
+        "--tag",
+        "xiaomi",
+        "--docs",
+        str(docs),
+        "--vocabulary",
+        str(vocab),
+    ]
+    assert main(argv, out=out) == 0
+    check = ["check", "--docs", str(docs), "--vocabulary", str(vocab)]
+    assert main(check, out=io.StringIO()) == 0
+    command, env = bench.mkdocs_build(project / "mkdocs.yml", project / "site")
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/articles/2026/06/xiaomi-opens-a-car-plant/index.html").exists()
 
 
 def test_new_without_a_terminal_names_missing_flags(tmp_path, capsys, monkeypatch):
