@@ -346,11 +346,8 @@ def test_missing_key_names_the_rule_and_key() -> None:
 # --- seed 002 through the whole HTML path -----------------------------------------------------
 
 
-@pytest.mark.corpus
 def test_seed_002_clean_sanitize_markdown() -> None:
-    path = SHARED / "seeds" / "002_1dbe7c8afcba537f.txt"
-    if not path.exists():
-        pytest.skip("../shared is absent: seeds/002_1dbe7c8afcba537f.txt is needed")
+    path = Path(__file__).resolve().parents[1] / "docs/_originals/002_1dbe7c8afcba537f.txt"
     post = json.loads(path.read_text("utf-8"))
     rendered = post["content"]["rendered"]
     title = html.unescape(post["title"]["rendered"])

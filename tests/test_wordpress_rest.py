@@ -229,9 +229,8 @@ def shared(relative: str) -> Input:
     return Input(path)
 
 
-@pytest.mark.corpus
 def test_seed_002() -> None:
-    source = shared("seeds/002_1dbe7c8afcba537f.txt")
+    source = Input(Path(__file__).resolve().parents[1] / "docs/_originals/002_1dbe7c8afcba537f.txt")
     assert READER.sniff(source)
     article = only_article(source)
     assert article.title == (
