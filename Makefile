@@ -37,6 +37,7 @@ test: lint ## lint, then the whole test suite (browser tests included)
 
 bench: $(STAMP) ## speed and memory figures (see docs/benchmarks.md)
 	$(BIN)/python -m newsdesk.bench
+	$(BIN)/python -m newsdesk.bench_wxr --n 10000
 
 clean:
 	rm -rf site test-output bench-output .pytest_cache

@@ -83,13 +83,33 @@ def test_script_contribution_reports_every_unsafe_construct(docs):
 
 
 @pytest.mark.parametrize(
-    "html",
-    ['<a href="&#106;avascript:alert(1)">x</a>', "[x](javascript:alert(1))", '<img src="data:x">'],
+    ("html", "reason"),
+    [
+        ('<a href="&#106;avascript:alert(1)">x</a>', "javascript: URL"),
+        ('<a href="jav&#x09;ascript:alert(1)">x</a>', "javascript: URL"),
+        ("[x](javascript:alert(1))", "javascript: link"),
+        ("<javascript:alert(1)>", "javascript: link"),
+        ("[x][r]\n\n[r]: javascript:alert(1)", "javascript: link"),
+        ('<img src="data:x">', "data: URL"),
+        ("<img/src=x/onerror=alert(1)>", "onerror="),
+        ('Text {: onclick="alert(1)" }', "attribute list sets onclick="),
+        ('<p style="position:fixed">x</p>', "inline style="),
+        ("<applet code=x></applet>", "raw <applet>"),
+        ("<![CDATA[x]]>", "breaks the MkDocs build"),
+    ],
 )
-def test_disguised_script_urls_are_found(docs, html):
+def test_disguised_unsafe_constructs_are_found(docs, html, reason):
     path = contribute(docs, "script")
     path.write_text(path.read_text().replace("<script>alert(1)</script>", html))
-    assert any("URL" in f.message or "link" in f.message for f in findings_for(docs, path))
+    assert any(reason in f.message for f in findings_for(docs, path))
+
+
+def test_ordinary_prose_and_markdown_attributes_are_not_flagged(docs):
+    path = contribute(docs, "script")
+    prose = "Switches on=off, a [link](https://example.org), <b>bold</b> and {: .note } styles."
+    text = path.read_text().replace("<script>alert(1)</script>", prose)
+    path.write_text(text.replace("<img src=x onerror=alert(1)>", "an image"))
+    assert findings_for(docs, path) == []
 
 
 def test_truncated_file_is_detected(docs):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -93,7 +94,7 @@ def test_no_article_is_in_the_navigation(site):
     for path in ("index.html", HOSTILE):
         nav = page(site, path).cssselect("nav.md-nav--primary")[0]
         labels = [a.text_content().strip() for a in nav.cssselect("a.md-nav__link")]
-        assert labels == ["Home", "Archive", "Tags", "Sources", "About", "Contributing"]
+        assert labels == list(NAV_TARGETS)
 
 
 NAV_TARGETS = {
@@ -103,6 +104,8 @@ NAV_TARGETS = {
     "Sources": "sources/index.html",
     "About": "about/index.html",
     "Contributing": "contributing/index.html",
+    "Benchmarks": "benchmarks/index.html",
+    "Security": "security/index.html",
 }
 
 
@@ -219,17 +222,34 @@ def test_titles_are_plain_text_everywhere(site):
     assert "Q&amp;A: &quot;Quotes&quot;, &lt;3 and the plain-text title" in home
 
 
-def test_search_index_holds_escaped_titles_and_boosted_tags(site):
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    hostile = [
-        doc for doc in index["docs"] if doc["location"] == "articles/2026/04/hostile-markup/"
-    ]
-    assert hostile[0]["title"] == "Q&amp;A: &quot;Quotes&quot;, &lt;3 and the plain-text title"
-    assert hostile[0]["tags"] == ["china", "carmakers"]
-    assert index["config"]["fields"]["tags"]["boost"] >= 1e6
-    locations = {doc["location"] for doc in index["docs"]}
-    assert "tags/china/" in locations
-    assert "tags/china/page/2/" not in locations and "" not in locations
+def pagefind_records(site: Path) -> dict[str, dict]:
+    """Pagefind's indexed pages by URL: each fragment is gzipped "pagefind_dcd" + JSON."""
+    records = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        records[record["url"]] = record
+    return records
+
+
+def test_pagefind_indexes_articles_with_tag_filters_and_plain_text_titles(site):
+    records = pagefind_records(site)
+    hostile = records["/articles/2026/04/hostile-markup/"]
+    assert hostile["meta"]["title"] == HOSTILE_TITLE
+    assert hostile["filters"] == {"tag": ["china", "carmakers"]}
+    assert hostile["meta"]["date"] == "27 April 2026"
+    assert "ordinary text after the hostile markup" in hostile["content"]
+    assert "Related articles" not in hostile["content"]  # data-pagefind-ignore
+
+
+def test_pagefind_indexes_a_tag_page_by_its_lead_and_skips_other_listings(site):
+    records = pagefind_records(site)
+    china = records["/tags/china/"]
+    assert china["meta"]["title"] == "Tag: china"
+    assert HOSTILE_TITLE not in china["content"]  # cards are data-pagefind-ignore
+    assert "/tags/china/page/2/" not in records and "/" not in records
+    assert "/archive/" not in records and "/tags/" not in records
+    assert not (site / "search" / "search_index.json").exists()  # one search system
 
 
 def test_article_page_links_source_canonical_tags_and_neighbours(site):
@@ -335,9 +355,15 @@ def test_read_article_returns_every_problem_of_an_invalid_file():
     assert {p.field for p in problems} >= {"date", "slug", "source", "summary", "body"}
 
 
-def test_bench_builds_bare_and_full_projects_and_reports_the_ratio(tmp_path):
-    bare, full = bench.run(REPO, tmp_path, n=5)
+def test_bench_builds_bare_full_and_blog_projects_and_reports_the_ratios(tmp_path):
+    results = bench.run(REPO, tmp_path, n=5, labels=("bare", "full", "blog"))
+    bare, full = results["bare"], results["full"]
     assert bare.html_pages < full.html_pages
     assert min(bare.seconds, full.seconds, bare.cpu_seconds, full.peak_rss_mib) > 0
-    assert "ratio full/bare" in bench.report(bare, full, 5)
-    assert not (tmp_path / "bare" / "hooks").exists()
+    assert full.index_seconds is not None and bare.index_seconds is None
+    assert 0 < full.largest_html_kb < bench.PAGE_LIMIT_KB
+    report = bench.report(list(results.values()))
+    assert "N=5: full/bare" in report and "N=5: blog/full" in report
+    assert not (tmp_path / "bare-5" / "hooks").exists()
+    assert len(list((tmp_path / "blog-5" / "docs" / "blog" / "posts").glob("*.md"))) == 5
+    assert (tmp_path / "blog-5" / "site" / "blog" / "index.html").is_file()

@@ -32,24 +32,44 @@ NEAR_DUPLICATE = 0.8  # Jaccard similarity of fingerprints
 MIN_FINGERPRINT = 8  # shorter bodies are too small to call duplicates
 
 # Raw HTML the sanitizer would remove or rewrite, each with the reason a contributor sees.
+SCRIPT_SCHEME = r"(javascript|vbscript|data)\s*:"
 UNSAFE_HTML = (
     (
-        re.compile(r"<\s*(script|iframe|object|embed|style|form|svg|math|base|meta|link)\b", re.I),
+        re.compile(
+            r"<\s*(script|iframe|object|embed|applet|style|form|svg|math|base|meta|link)\b", re.I
+        ),
         "raw <{0}> element: the sanitizer removes it; write Markdown instead",
     ),
     (
-        re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I),
+        re.compile(r"<[^>]*[\s/\"'](on[a-z]+)\s*=", re.I),
         "event-handler attribute {0}= would be removed by the sanitizer",
     ),
     (
-        re.compile(r"(?:href|src|action)\s*=\s*[\"']?\s*(javascript|vbscript|data)\s*:", re.I),
+        re.compile(r"\{:?[^}\n]*\b(on[a-z]+)\s*=", re.I),
+        "attribute list sets {0}=, which the sanitizer removes",
+    ),
+    (
+        re.compile(r"<[^>]*\s(style)\s*=", re.I),
+        "inline {0}= attribute would be removed by the sanitizer; the theme styles articles",
+    ),
+    (
+        re.compile(
+            rf"(?:href|src|action|formaction|poster|background|cite)\s*=\s*[\"']?\s*{SCRIPT_SCHEME}",
+            re.I,
+        ),
         "{0}: URL would be removed by the sanitizer; link to an http(s) page",
     ),
     (
-        re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data)\s*:", re.I),
+        re.compile(rf"(?:\]\(\s*<?|<|^\s*\[[^\]\n]+\]:\s*<?)\s*{SCRIPT_SCHEME}", re.I | re.M),
         "{0}: link would be removed by the sanitizer; link to an http(s) page",
     ),
+    (
+        re.compile(r"(<!\[)"),
+        "raw {0} (CDATA or conditional comment) breaks the MkDocs build; remove it",
+    ),
 )
+# Browsers ignore these inside a URL scheme ("jav&#x09;ascript:"); so must the check.
+IGNORED_IN_URLS = re.compile(r"[\t\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -154,7 +174,8 @@ def check_path(entry: Entry, docs: Path) -> Iterator[Finding]:
 
 def check_html(entry: Entry) -> Iterator[Finding]:
     first, body = body_start(entry)
-    decoded = html.unescape(body)  # so &#106;avascript: is caught like javascript:
+    # decoded so &#106;avascript: is caught like javascript:; line breaks are kept for lines
+    decoded = IGNORED_IN_URLS.sub("", html.unescape(body))
     for pattern, message in UNSAFE_HTML:
         for match in pattern.finditer(decoded):
             line = first + decoded.count("\n", 0, match.start())

@@ -309,14 +309,22 @@ class Converted:
     error: str | None = None
 
 
-Job = tuple[Article | readers.Skip, dict[str, Any], str]
+# a record as read, the sidecar and flag overrides, the sidecar's path, the kept original
+Job = tuple[Article | readers.Skip | readers.Deferred, dict[str, Any], str, str | None]
 
 
 def convert_job(options: Options, job: Job) -> Converted:
-    """Everything up to the file's text; pure, so it can run in any process."""
-    record, overrides, sidecar = job
+    """Everything up to the file's text; pure, so it can run in any process.
+
+    What goes back to the reading process is small: no report unless explaining, and
+    the article without its body (the file's text holds it).
+    """
+    record, overrides, sidecar, original = job
+    if isinstance(record, readers.Deferred):
+        record = record.finish()
     if isinstance(record, readers.Skip):
         return Converted(record)
+    _with_original(record, original)
     try:
         article = apply_overrides(record, overrides)
         article, report, tags = convert(
@@ -324,8 +332,9 @@ def convert_job(options: Options, job: Job) -> Converted:
         )
         require_valid(article, Path(sidecar))
     except (ImportFailure, SchemaError) as exc:
-        return Converted(record, error=str(exc))
-    return Converted(article, schema.dumps(article), report if options.explain else None, tags)
+        return Converted(replace(record, body=""), error=str(exc))
+    text = schema.dumps(article)
+    return Converted(replace(article, body=""), text, report if options.explain else None, tags)
 
 
 _WORKER_OPTIONS: Options | None = None
@@ -418,7 +427,7 @@ class Batch:
             overrides = merge_overrides(load_sidecar(path), options.overrides)
             original = original_record(path, options.docs) if options.keep_original else None
             jobs = (
-                (_with_original(record, original), overrides, str(sidecar_path(path)))
+                (record, overrides, str(sidecar_path(path)), original)
                 for record in reader.read(source, **_reader_options(reader, options))
             )
             for done in self.convert(jobs):
@@ -438,7 +447,9 @@ class Batch:
 
 
 def _reader_options(reader: readers.Reader, options: Options) -> dict[str, Any]:
-    return {k: v for k, v in options.read_options.items() if k in reader.accepts}
+    """The options `reader` understands; a reader that can defer work to the workers does."""
+    chosen = {**options.read_options, "defer": True}
+    return {k: v for k, v in chosen.items() if k in reader.accepts}
 
 
 def _noted(outcome: Outcome, notes: list[str]) -> Outcome:
@@ -448,10 +459,9 @@ def _noted(outcome: Outcome, notes: list[str]) -> Outcome:
     return replace(outcome, detail="; ".join(filter(None, [outcome.detail, *notes])))
 
 
-def _with_original(record: Article | readers.Skip, original: str | None) -> Article | readers.Skip:
-    if isinstance(record, Article) and record.provenance and original:
-        record.provenance.original = original
-    return record
+def _with_original(article: Article, original: str | None) -> None:
+    if article.provenance and original:
+        article.provenance.original = original
 
 
 def import_paths(paths: Iterable[Path], options: Options) -> Iterator[Outcome]:

@@ -419,8 +419,9 @@ class Renderer:
     def html(self, listing: Listing) -> str:
         """The listing itself: index entries, article cards and the page links.
 
-        Appended to the page after search indexing (see newsdesk.site), so cards neither
-        pass through Markdown nor turn every tag page into a duplicate search hit.
+        Appended to the page's HTML (see newsdesk.site), so cards never pass through
+        Markdown, and marked data-pagefind-ignore, so a tag page is no duplicate hit for
+        every article it lists.
         """
         root = root_of(url_of(listing.src_uri, self.use_directory_urls))
         parts = (
@@ -429,7 +430,8 @@ class Renderer:
             self._card_list(listing.articles, root),
             self._pager(listing, root),
         )
-        return '<div class="nd-listing">\n' + "\n".join(p for p in parts if p) + "\n</div>"
+        body = "\n".join(p for p in parts if p)
+        return f'<div class="nd-listing" data-pagefind-ignore>\n{body}\n</div>'
 
     def _link(self, base: str, root: str) -> str:
         return _e(link(page_url(base, self.use_directory_urls), root))

@@ -9,10 +9,14 @@ makes `#word` a heading), and `<`/`&` that would read as a tag or an entity.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
+from typing import ClassVar
 
 from bs4 import NavigableString, Tag
+from bs4.builder import HTMLParserTreeBuilder
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from markdownify import ATX, MarkdownConverter
 
 # At the start of a line: heading, quote, bullet, or the "1." / "1)" of an ordered list.
@@ -52,10 +56,94 @@ _BLOCKS = frozenset(
 _TRANSPARENT = frozenset(["span", "small", "u", "mark", "abbr", "cite", "var", "ins"])
 
 
+# The regular HTML that bleach's serializer writes: tags with quoted (or bare) attributes,
+# text whose every `&` starts a reference. html.parser reads it the way these expressions
+# do; anything else (comments, unquoted values, script…) goes to html.parser itself.
+_MARKUP = re.compile(
+    r"""<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*"|='[^']*')?)*)\s*>"""
+    r"|</([a-zA-Z][a-zA-Z0-9]*)>|([^<&]+)|&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"
+)
+_ATTRIBUTE = re.compile(r"""\s+([^\s=]+)(?:="([^"]*)"|='([^']*)')?""")
+# Elements whose content html.parser reads as raw text (Python 3.11 knows two; newer ones
+# more): their markup must not be read as tags.
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+)
+
+
+class _SerializedHTML(HTMLParserTreeBuilder):
+    """bs4's html.parser tree builder, with html.parser's Python tokenizer replaced by one
+    regex for the HTML bleach writes; it calls bs4's own handlers with what html.parser
+    would pass them, so the tree is the same. Parsing was half of the conversion."""
+
+    def feed(self, markup: str) -> None:  # type: ignore[override]
+        events = _html_parser_events(markup)
+        if events is None:
+            super().feed(markup)
+            return
+        args, kwargs = self.parser_args
+        parser = BeautifulSoupHTMLParser(self.soup, *args, **kwargs)
+        for handler, *arguments in events:
+            getattr(parser, handler)(*arguments)
+        parser.already_closed_empty_element = []
+
+
+def _html_parser_events(markup: str) -> list[tuple[str, ...]] | None:
+    """The handler calls html.parser makes for `markup`, or None outside `_MARKUP`."""
+    events: list[tuple[str, ...]] = []
+    position = 0
+    for match in _MARKUP.finditer(markup):
+        if match.start() != position:
+            return None
+        position = match.end()
+        start, attributes, end, text, reference = match.groups()
+        if start is not None:
+            if start.lower() in _RAW_TEXT:
+                return None
+            events.append(("handle_starttag", start.lower(), _attributes(attributes)))
+        elif end is not None:
+            events.append(("handle_endtag", end.lower()))
+        elif text is not None:
+            events.append(("handle_data", text))
+        elif reference[0] == "#":
+            events.append(("handle_charref", reference[1:]))
+        else:
+            events.append(("handle_entityref", reference))
+    return events if position == len(markup) else None
+
+
+def _attributes(raw: str) -> list[tuple[str, str | None]]:
+    """(name, value) as html.parser gives them: names lowercased, values unescaped."""
+    return [
+        (name.lower(), html.unescape(double or single))  # bs4 makes a bare name's None ""
+        for name, double, single in _ATTRIBUTE.findall(raw)
+    ]
+
+
+class _Tag(Tag):
+    """bs4's Tag with a direct `find_parent(name)`.
+
+    markdownify asks every element whether it sits inside a <pre>; bs4 answers through its
+    general search machinery, which cost a sixth of the whole conversion.
+    """
+
+    def find_parent(self, name=None, attrs=None, **kwargs):  # type: ignore[no-untyped-def]
+        if not isinstance(name, str) or attrs or kwargs:
+            return super().find_parent(name, attrs, **kwargs)
+        parent = self.parent
+        while parent is not None and parent.name != name:
+            parent = parent.parent
+        return parent
+
+
 class ArchiveConverter(MarkdownConverter):
     """markdownify with the archive's house style and Python-Markdown-safe output."""
 
     class Options(MarkdownConverter.DefaultOptions):
+        bs4_options: ClassVar[dict[str, object]] = {
+            "builder": _SerializedHTML,
+            "element_classes": {Tag: _Tag},
+        }
         heading_style = ATX
         bullets = "-"
         strong_em_symbol = "*"

@@ -226,21 +226,37 @@ def dress_article(page: Page, files: Files, config: MkDocsConfig) -> None:
         page.meta["author"] = meta.byline
 
 
+def is_contributed(page: Page) -> bool:
+    """Pages under articles/ come from imports and pull requests: untrusted input."""
+    return page.file.src_uri.startswith(f"{ARTICLES_DIR}/")
+
+
 def escape_meta(page: Page) -> None:
     """Escape the plain-text meta of every page, once.
 
     Material prints page.meta.title/description/author into <title>, <meta>, the header
     and the search index without escaping; front matter holds plain text, so a title
     like "Q&A: <why> it matters" must reach those places escaped.
+
+    A contributed page that fails the schema is still built by a lenient build (`mkdocs
+    serve` of a contributor's branch): its front matter is unchecked, and Material acts
+    on keys such as `template` and `location` (a redirect to javascript:), so it keeps
+    only its title.
     """
+    if is_contributed(page) and current().article(page) is None:
+        for name in set(page.meta) - {"title"}:
+            del page.meta[name]
     for name in PLAIN_TEXT_META:
         if isinstance(page.meta.get(name), str):
             page.meta[name] = html.escape(page.meta[name], quote=True)
 
 
 def clean_article_html(content: str, page: Page) -> str:
-    """Sanitize a contributed article's HTML, then unlink its external images."""
-    if current().article(page) is None:
+    """Sanitize a contributed page's HTML, then unlink its external images.
+
+    Every page under articles/, valid or not: a lenient build publishes invalid ones too.
+    """
+    if not is_contributed(page):
         return content
     return unlink_external_images(sanitize.sanitize(content))
 
@@ -248,10 +264,10 @@ def clean_article_html(content: str, page: Page) -> str:
 def complete_page(context: dict[str, Any], page: Page, nav: Navigation) -> dict[str, Any]:
     """Give an article page its `article` context; append a listing page's listing.
 
-    Runs after the search plugin has indexed the page (hooks/archive.py gives this
-    event a low priority): a listing page is indexed by its title and lead only, so a
-    tag page is findable without repeating every card's text as a search hit. Pages
-    outside the nav also get `shared_chrome` and `header_page` (see SharedChrome).
+    The listing's HTML is marked data-pagefind-ignore: a listing page is indexed by its
+    title and lead only, so a tag page is findable without repeating every card's text
+    as a search hit. Pages outside the nav also get `shared_chrome` and `header_page`
+    (see SharedChrome).
     """
     state = current()
     meta = state.article(page)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from newsdesk import bench_search
 from newsdesk.article import loads
 
 from .conftest import REPO, Visit
@@ -71,13 +73,31 @@ def test_a_tag_chip_opens_the_tag_page_listing_the_article(visit: Visit, real_ur
     expect(page.locator(".nd-card__title", has_text=title)).to_be_visible()
 
 
+def open_search(page: Page) -> Locator:
+    """Open the header's search dialog; its words box, focused and ready for typing."""
+    page.locator("[data-nd-search-open]").click()
+    box = page.get_by_role("searchbox", name="Words")
+    expect(box).to_be_focused()
+    return box
+
+
 def search(page: Page, query: str) -> Locator:
-    """Type `query` once Material's search worker is ready; the result titles."""
-    box = page.locator("input.md-search__input")
-    box.click()
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")
-    box.press_sequentially(query, delay=20)
-    return page.locator(".md-search-result__item > .md-search-result__link h1")
+    """Type `query` into the search dialog; the result titles."""
+    open_search(page).press_sequentially(query, delay=20)
+    return page.locator(".nd-search__link")
+
+
+def choose_tag(page: Page, tag: str) -> None:
+    """Pick `tag` in the dialog's tag menu once Pagefind has filled it."""
+    menu = page.get_by_role("combobox", name="Tag")
+    expect(
+        menu.locator("option", has_text=re.compile(rf"^{re.escape(tag)} \(\d+\)$"))
+    ).to_be_attached()
+    menu.select_option(tag)
+
+
+def article_titles(results: Locator) -> list[str]:
+    return [title for title in results.all_inner_texts() if not title.startswith("Tag: ")]
 
 
 def test_typing_china_in_search_shows_the_china_tagged_articles_first(visit: Visit, real_url: str):
@@ -85,14 +105,108 @@ def test_typing_china_in_search_shows_the_china_tagged_articles_first(visit: Vis
     page.goto(real_url)
     results = search(page, "china")
     expected = {seed.meta["title"] for seed in tagged("china")}
+    expect(page.locator(".nd-search__status")).to_contain_text("for “china”")
     expect(results.nth(len(expected) - 1)).to_be_visible()
-    assert set(results.all_inner_texts()[: len(expected)]) == expected
+    assert set(article_titles(results)[: len(expected)]) == expected
 
 
 def test_tag_pages_are_findable_in_search(visit: Visit, real_url: str):
     page = visit.page
     page.goto(real_url)
     expect(search(page, "carmakers").filter(has_text="Tag: carmakers")).to_be_visible()
+
+
+def test_the_tag_filter_narrows_a_search_to_that_tag(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    results = search(page, "china")
+    expect(page.locator(".nd-search__status")).to_contain_text("for “china”")
+    choose_tag(page, "xiaomi")
+    expected = {seed.meta["title"] for seed in tagged("xiaomi") if "china" in seed.meta["tags"]}
+    assert expected and expected != {seed.meta["title"] for seed in tagged("china")}
+    expect(page.locator(".nd-search__status")).to_have_text(f"{len(expected)} results for “china”")
+    assert set(results.all_inner_texts()) == expected
+    for line in page.locator(".nd-search__tags").all_inner_texts():
+        assert "xiaomi" in line.removeprefix("Tags: ").split(", ")
+
+
+def test_a_tag_alone_lists_every_article_with_that_tag(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    open_search(page)
+    choose_tag(page, "carmakers")
+    results = page.locator(".nd-search__link")
+    expected = {seed.meta["title"] for seed in tagged("carmakers")}
+    expect(results).to_have_count(len(expected))
+    assert set(results.all_inner_texts()) == expected
+
+
+def test_the_tag_menu_lists_the_tags_with_their_article_counts(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    open_search(page)
+    choose_tag(page, "china")
+    options = page.get_by_role("combobox", name="Tag").locator("option").all_inner_texts()
+    assert options[0] == "All tags"
+    assert f"china ({len(tagged('china'))})" in options
+    all_tags = sorted({tag for seed in seeds() for tag in seed.meta["tags"]})
+    assert [option.rsplit(" (", 1)[0] for option in options[1:]] == all_tags
+
+
+def test_search_opens_with_the_slash_key_closes_with_escape_and_opens_results(
+    visit: Visit, real_url: str
+):
+    page = visit.page
+    page.goto(real_url + key_pages()["article"])
+    page.keyboard.press("/")
+    dialog = page.get_by_role("dialog", name="Search the archive")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    results = search(page, "carmakers")  # from an article page: relative URLs still work
+    expect(results.first).to_be_visible()
+    first = results.first.inner_text()
+    page.keyboard.press("Enter")  # opens the first result
+    expect(page.locator(".md-content h1").first).to_have_text(first)
+
+
+def test_search_fetches_only_from_the_sites_pagefind_folder(visit: Visit, real_url: str):
+    page = visit.page
+    page.goto(real_url)
+    page.wait_for_load_state("networkidle")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    expect(search(page, "china").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert fetched and all(url.startswith(real_url + "pagefind/") for url in fetched), fetched
+    assert visit.outside == []
+
+
+def test_the_search_bench_measures_a_small_download_and_a_working_tag_filter(
+    browser: Browser, real_site: Path
+):
+    figures = bench_search.measure_with(browser, real_site, ["china"], ("china", "carmakers"))
+    assert [f.tag for f in figures] == [None, "carmakers"]
+    assert all(0 < f.bytes < 1_000_000 and f.ms_after_typing > 0 for f in figures)
+    assert figures[-1].tag_ok
+    assert figures[-1].results == f"{len(tagged('carmakers'))} results for “china”"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_open_search_dialog_passes_axe_in_both_schemes(
+    visit: Visit, real_url: str, scheme: str
+):
+    page = visit.page
+    page.goto(real_url)
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    expect(search(page, "china").first).to_be_visible()
+    choose_tag(page, "china")
+    status = f"{len(tagged('china'))} results for “china”"
+    expect(page.locator(".nd-search__status")).to_have_text(status)
+    expect(page.locator(".nd-search__link").first).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"search-{scheme}.png")
+    assert serious_violations(page) == []
 
 
 def test_the_article_page_links_its_source(visit: Visit, real_url: str):
@@ -125,13 +239,16 @@ def test_no_request_leaves_the_machine_on_any_key_page(visit: Visit, real_url: s
 @pytest.mark.parametrize("name", ["home", "article", "tag-index", "tag-page"])
 def test_axe_finds_no_serious_or_critical_violations(visit: Visit, real_url: str, name: str):
     visit.page.goto(real_url + key_pages()[name])
-    violations = Axe().run(visit.page).response["violations"]
-    serious = [
+    assert serious_violations(visit.page) == []
+
+
+def serious_violations(page: Page) -> list[tuple[str, str, list[object]]]:
+    violations = Axe().run(page).response["violations"]
+    return [
         (v["id"], v["impact"], [node["target"] for node in v["nodes"]])
         for v in violations
         if v["impact"] in SERIOUS
     ]
-    assert serious == []
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from lxml import etree
@@ -440,17 +441,23 @@ def _slot_text(element: HtmlElement, slot: str) -> str:
     return getattr(element, slot) or ""
 
 
-def _backwards(element: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
+def _backwards(root: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
     """(event, element) in reverse document order: end, children (each tail first), text,
-    start. Lazy, so looking at the end of a long article touches only its end."""
-    if not isinstance(element.tag, str):  # a comment: only its tail is content
-        return
-    yield "end", element
-    for child in reversed(element):
-        yield "tail", child
-        yield from _backwards(child)
-    yield "text", element
-    yield "start", element
+    start. Lazy, so looking at the end of a long article touches only its end; a stack
+    rather than recursion, so an event does not climb through a generator per level."""
+    yield "end", root
+    stack: list[Any] = [("start", root), ("text", root), reversed(root)]
+    while stack:
+        top = stack[-1]
+        if isinstance(top, tuple):
+            yield stack.pop()
+        elif (child := next(top, None)) is None:
+            stack.pop()
+        else:
+            yield "tail", child
+            if isinstance(child.tag, str):  # a comment or PI: only its tail is content
+                yield "end", child
+                stack += [("start", child), ("text", child), reversed(child)]
 
 
 class _Walk:

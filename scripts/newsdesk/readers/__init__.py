@@ -34,6 +34,17 @@ class Skip:
     reason: str
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A record whose last reading step is per-record CPU work (WordPress's display step).
+
+    `finish` does that step; the importer runs it in a conversion worker, so the reading
+    process only streams the file. It must pickle: a module-level function and its data.
+    """
+
+    finish: Callable[[], Article | Skip]
+
+
 @dataclass
 class Input:
     """One file handed to `newsdesk import`, read lazily so big exports can stream."""
@@ -117,8 +128,9 @@ class Reader:
     name: str
     summary: str
     sniff: Callable[[Input], bool]
-    read: Callable[..., Iterator[Article | Skip]]
-    # keyword options read() understands (e.g. "post_types"); import passes only these
+    read: Callable[..., Iterator[Article | Skip | Deferred]]
+    # keyword options read() understands (e.g. "post_types"); import passes only these.
+    # A reader that accepts "defer" yields Deferred records when it is true.
     accepts: tuple[str, ...] = ()
 
 

@@ -8,6 +8,10 @@ posts that use them as featured image or gallery), the second yields the article
 Only published posts are articles by default. Everything else in the export (drafts,
 attachments, menus, templates, password-protected posts…) is yielded as a `Skip` with
 its reason, so the import log accounts for every item.
+
+Rendering a post (shortcodes, wpautop) is the costly part of reading it; with `defer`
+each post comes as a `Deferred` carrying what it needs, and renders where it is
+converted. A post whose shortcodes look up the media library renders here, which holds it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -38,7 +42,7 @@ from newsdesk.article import (
     Provenance,
     Source,
 )
-from newsdesk.readers import Input, Reader, ReadError, Skip, register
+from newsdesk.readers import Deferred, Input, Reader, ReadError, Skip, register
 from newsdesk.readers.wordpress_rest import LOGIN_NAMES, UNCATEGORIZED
 from newsdesk.readers.wordpress_rest import _plain as plain
 
@@ -199,6 +203,16 @@ class _Site:
     library: wordpress.Library = field(default_factory=wordpress.Library)
     offset: dt.timedelta | None = None  # post_date - post_date_gmt, learned from the posts
 
+    def portable(self, item: _Item) -> _Site:
+        """What `item` needs of the site when its shortcodes use no media: its author's
+        name and its featured image; small, so it can travel to a worker with the post."""
+        creator = item["dc:creator"]
+        authors = {creator: self.authors[creator]} if creator in self.authors else {}
+        library = wordpress.Library()
+        if image := self.library.by_id.get(item.meta.get("_thumbnail_id", "").strip()):
+            library.add(image)
+        return _Site(self.name, authors, library, self.offset)
+
 
 def _survey(path: Path) -> _Site:
     """Authors, attachments and the site's UTC offset, reading the whole file once."""
@@ -251,16 +265,22 @@ def _attachment(item: _Item) -> wordpress.Attachment:
 
 
 def read(
-    source: Input, post_types: Collection[str] = DEFAULT_POST_TYPES
-) -> Iterator[Article | Skip]:
+    source: Input, post_types: Collection[str] = DEFAULT_POST_TYPES, defer: bool = False
+) -> Iterator[Article | Skip | Deferred]:
     """Every item of the export: published items of `post_types` as articles, others skipped."""
     if refused := sorted(set(post_types) & NEVER_ARTICLES):
         raise ReadError(f"{', '.join(refused)} items are never imported as articles")
     site = _survey(source.path)
     for element in _stream(source.path):
         item = _Item.parse(element)
-        reason = _skip_reason(item, post_types)
-        yield Skip(item.label, reason) if reason else _post(item, element, site)
+        if reason := _skip_reason(item, post_types):
+            yield Skip(item.label, reason)
+            continue
+        sha256 = hashlib.sha256(etree.tostring(element, with_tail=False)).hexdigest()
+        if defer and not _uses_library(item):
+            yield Deferred(partial(_post, item, sha256, site.portable(item)))
+        else:
+            yield _post(item, sha256, site)
 
 
 def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
@@ -278,7 +298,13 @@ def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
     return None
 
 
-def _post(item: _Item, element: etree._Element, site: _Site) -> Article | Skip:
+def _uses_library(item: _Item) -> bool:
+    return wordpress.uses_library(item.fields.get("content:encoded", "")) or (
+        wordpress.uses_library(item.meta.get("footnotes", ""))
+    )
+
+
+def _post(item: _Item, sha256: str, site: _Site) -> Article | Skip:
     """The item as an article, unless its content renders to nothing outside WordPress."""
 
     def report(message: str) -> None:
@@ -289,7 +315,6 @@ def _post(item: _Item, element: etree._Element, site: _Site) -> Article | Skip:
     body = wordpress.render(content, report, site.library, item["wp:post_id"], footnotes)
     if not plain(body) and "<img" not in body:
         return Skip(item.label, "content is empty once rendered (dynamic blocks or blank markup)")
-    sha256 = hashlib.sha256(etree.tostring(element, with_tail=False)).hexdigest()
     return _article(item, site, body, sha256)
 
 
@@ -364,6 +389,6 @@ register(
         summary="WordPress export (WXR 1.0–1.2): published posts of a whole site",
         sniff=sniff,
         read=read,
-        accepts=("post_types",),
+        accepts=("post_types", "defer"),
     )
 )

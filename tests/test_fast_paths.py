@@ -1,0 +1,266 @@
+"""Every shortcut the import takes for speed gives exactly what the plain path gives.
+
+Each test runs the quick way and the way it replaced (bleach's own parse, lxml.html's own
+fragment parser, html.parser, the pure-Python YAML emitter, rendering in the reader…) over
+the same inputs and compares the results, so a shortcut can never change an article.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdesk import article, bench_wxr, ingest, markdown, sanitize, store
+from newsdesk.clean import Report, default_rules
+from newsdesk.clean import html as clean_html
+from newsdesk.readers import Deferred, Input
+from newsdesk.readers import wordpress_wxr as wxr
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+XSS = SHARED / "corpora" / "xss" / "dompurify-payloads.json"
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+TAGS = [*sorted(sanitize.ALLOWED_TAGS), "script", "font", "center", "form", "svg", "textarea"]
+VALUES = st.lists(
+    st.sampled_from([*"ab &;<>\"'{}#\t\n\xa0é=:/", "&amp;", "&lt;", "&#10;", "javascript:"]),
+    max_size=6,
+).map("".join)
+TEXT = st.lists(
+    st.sampled_from([*"ab \n\t&;<>#*_-1.", "&amp;", "&nbsp;", "&copy", "\xa0", "é"]), max_size=6
+).map("".join)
+
+
+@st.composite
+def _element(draw: st.DrawFn, children: st.SearchStrategy[str]) -> str:
+    tag = draw(st.sampled_from(TAGS))
+    names = st.sampled_from(["href", "src", "class", "title", "style", "onclick", "colspan"])
+    attributes = "".join(f' {n}="{v}"' for n, v in draw(st.lists(st.tuples(names, VALUES))))
+    inner = "".join(draw(st.lists(children, max_size=4)))
+    return f"<{tag}{attributes}>{inner}" + (f"</{tag}>" if draw(st.booleans()) else "")
+
+
+FRAGMENTS = st.recursive(TEXT | st.just("<!-- c -->"), _element, max_leaves=14)
+
+
+def _xss_payloads() -> list[str]:
+    if not XSS.exists():
+        pytest.skip("../shared is absent: corpora/xss/dompurify-payloads.json is needed")
+    return [item["payload"] for item in json.loads(XSS.read_text("utf-8"))]
+
+
+def _pruned(fragment: str) -> str:
+    root = sanitize.parse_fragment(fragment)
+    sanitize._prune(root)
+    return sanitize.serialize_fragment(root)
+
+
+# --- the sanitizer: bleach's filter without bleach's parse -----------------------------------
+
+
+@pytest.mark.corpus
+def test_fast_path_cleans_the_xss_corpus_exactly_as_plain_bleach() -> None:
+    fast = 0
+    for payload in _xss_payloads():
+        if not payload.strip():
+            continue
+        pruned = _pruned(payload)
+        fast += sanitize._stable_tokens(pruned) is not None
+        assert sanitize._clean(pruned) == sanitize._CLEANER.clean(pruned), payload
+    assert fast > 150  # most payloads really took the fast path
+
+
+@SETTINGS
+@given(FRAGMENTS)
+def test_fast_path_cleans_like_plain_bleach(fragment: str) -> None:
+    pruned = _pruned(fragment)
+    assert sanitize._clean(pruned) == sanitize._CLEANER.clean(pruned)
+
+
+@SETTINGS
+@given(FRAGMENTS)
+def test_sanitizing_the_cleaned_tree_is_sanitizing_its_html(fragment: str) -> None:
+    rules = default_rules().html
+    html = clean_html.clean_html(fragment, rules, Report(), title="T")
+    root = sanitize.parse_fragment(fragment)
+    clean_html.clean_tree(root, rules, Report(), title="T")
+    assert sanitize.sanitize_tree(root) == sanitize.sanitize(html)
+
+
+@pytest.mark.parametrize(
+    "unstable",
+    [
+        "<table><tr><td>x</td></tr></table>",  # the tree builder adds a <tbody>
+        "<table>x<tbody></tbody></table>",  # and moves text out of a table
+        "<p>a<div>b</div></p>",
+        "<ul><li>a<span><li>b</li></span></li></ul>",
+        '<a href="x">a<a>b</a></a>',
+        "<h2><h3>x</h3></h2>",
+        "<p>a<!-- c --></p>",
+        "<p>a</b>",
+    ],
+)
+def test_nesting_the_tree_builder_would_change_takes_bleachs_parse(unstable: str) -> None:
+    assert sanitize._stable_tokens(unstable) is None
+    assert sanitize._clean(unstable) == sanitize._CLEANER.clean(unstable)
+
+
+def test_regular_nesting_takes_the_fast_path() -> None:
+    assert sanitize._stable_tokens('<p class="x">a<br><em>b &amp; c</em></p><ul><li>d</li></ul>')
+
+
+# --- parsing: lxml.html's fragment parser, without moving the body --------------------------
+
+
+def _shape(element: lxml.html.HtmlElement) -> tuple[object, ...]:
+    own = (element.tag, sorted(element.attrib.items()), element.text, element.tail)
+    if not isinstance(element.tag, str):
+        own = (type(element).__name__, element.text, element.tail)
+    return (*own, [_shape(child) for child in element])
+
+
+@SETTINGS
+@given(
+    FRAGMENTS
+    | st.lists(st.sampled_from(["<html>", "</body>", "<body class=b>", "<head>", " ", "x"])).map(
+        "".join
+    )
+)
+def test_parse_fragment_builds_what_lxml_html_builds(fragment: str) -> None:
+    try:
+        expected = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except ValueError:  # lxml.html refuses leading text holding a character from &#1;
+        return
+    except AssertionError:  # "<html>" alone: no body, for both
+        with pytest.raises(AssertionError):
+            sanitize.parse_fragment(fragment)
+        return
+    root = sanitize.parse_fragment(fragment)
+    assert _shape(root) == _shape(expected)
+    assert sanitize.serialize_fragment(root) == sanitize.serialize_fragment(expected)
+
+
+# --- Markdown: html.parser's events without html.parser ---------------------------------------
+
+
+def _soup_shape(html: str, **options: object) -> object:
+    def shape(node: object) -> object:
+        if getattr(node, "name", None) is None:
+            return (type(node).__name__, str(node))
+        return (node.name, sorted(node.attrs.items(), key=str), [shape(c) for c in node.children])
+
+    return shape(BeautifulSoup(html, **options))
+
+
+@SETTINGS
+@given(FRAGMENTS)
+def test_the_markdown_parser_builds_html_parsers_tree(fragment: str) -> None:
+    for html in (fragment, sanitize.sanitize(fragment)):
+        fast = _soup_shape(html, builder=markdown._SerializedHTML)
+        assert fast == _soup_shape(html, features="html.parser")
+
+
+def test_markup_outside_the_serializers_forms_goes_to_html_parser() -> None:
+    for markup in ("<!-- c --><p>x</p>", "<p class=x>y</p>", "<script>a<b</script>", "a & b"):
+        assert markdown._html_parser_events(markup) is None
+    assert markdown._html_parser_events('<p class="x">a &amp; b&#8217;</p>') == [
+        ("handle_starttag", "p", [("class", "x")]),
+        ("handle_data", "a "),
+        ("handle_entityref", "amp"),
+        ("handle_data", " b"),
+        ("handle_charref", "8217"),
+        ("handle_endtag", "p"),
+    ]
+
+
+# --- front matter: libyaml's emitter where it writes what PyYAML's does ----------------------
+
+STRINGS = st.text() | st.sampled_from(["null", "yes", "2020-01-01", ": x", "#a", "'q'", "\x85"])
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["title", "summary", "slug"]), STRINGS), st.lists(STRINGS))
+def test_fast_front_matter_is_byte_identical(fields: dict[str, str], tags: list[str]) -> None:
+    mapping = {**fields, "tags": tags, "source": {"name": "S", "url": "https://example.org/"}}
+    options = {"sort_keys": False, "allow_unicode": True, "width": 10_000}
+    plain = yaml.dump(mapping, Dumper=article._Dumper, default_flow_style=False, **options)
+    if article._same_in_libyaml(mapping):
+        fast = yaml.dump(mapping, Dumper=article._FastDumper, default_flow_style=False, **options)
+        assert fast == plain
+
+
+def test_characters_the_emitters_disagree_on_take_pythons_emitter() -> None:
+    assert not article._same_in_libyaml({"title": "Launch 🚀"})
+    assert not article._same_in_libyaml({"tags": ["a\x85b"]})
+    assert article._same_in_libyaml({"source": {"name": "Zeitung für Ü"}, "tags": ["a"]})
+
+
+# --- the cleaner's quicker rule kinds ----------------------------------------------------------
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="ab-_ Ad1", max_size=8), max_size=4), st.text(max_size=12))
+def test_token_runs_match_as_the_word_by_word_scan_did(tokens: list[str], value: str) -> None:
+    words = clean_html._words(value)
+    naive = any(clean_html._contains_run(words, clean_html._words(t)) for t in tokens)
+    assert clean_html._Runs.of(tuple(tokens)).found_in(words) == naive
+
+
+@SETTINGS
+@given(FRAGMENTS)
+def test_one_walk_finds_every_elements_text(fragment: str) -> None:
+    root = sanitize.parse_fragment(fragment)
+    texts = clean_html._texts(root)
+    assert list(texts) == list(clean_html._elements(root))
+    assert all(text == element.text_content() for element, text in texts.items())
+
+
+def test_label_patterns_that_cannot_be_joined_are_tried_one_by_one() -> None:
+    repeated = clean_html._fullmatcher((r"(ad)\1", "sponsored"))
+    assert repeated("adad") and repeated("SPONSORED") and not repeated("ad")
+    assert not clean_html._fullmatcher(())("")
+
+
+# --- the import: rendering in the workers, counting without excerpts --------------------------
+
+
+def test_deferred_posts_finish_as_the_reader_would_have_read_them(tmp_path: Path) -> None:
+    path = tmp_path / "bench.xml"
+    bench_wxr.write_export(path, 12, bench_wxr.load_seed())
+    plain = list(wxr.read(Input(path)))
+    deferred = list(wxr.read(Input(path), defer=True))
+    assert sum(isinstance(r, Deferred) for r in deferred) == 12
+    finished = [r.finish() if isinstance(r, Deferred) else r for r in deferred]
+    assert finished == plain
+
+
+def test_a_post_using_the_media_library_is_rendered_by_the_reader() -> None:
+    assert wxr.wordpress.uses_library("[gallery ids='1,2']")
+    assert wxr.wordpress.uses_library("[[Audio]]")
+    assert not wxr.wordpress.uses_library("[caption]<img src=x> A[/caption] [galleryx]")
+
+
+def test_without_explain_outcomes_carry_no_report(tmp_path: Path) -> None:
+    seed = Path(__file__).resolve().parents[1] / "docs" / "_originals" / "002_1dbe7c8afcba537f.txt"
+    [quiet] = ingest.import_paths([seed], ingest.Options(docs=tmp_path / "quiet"))
+    [explained] = ingest.import_paths([seed], ingest.Options(docs=tmp_path / "x", explain=True))
+    assert quiet.status == explained.status == "wrote"
+    assert quiet.report is None
+    assert explained.report is not None
+    assert all(removal.excerpt for removal in explained.report.removals)
+
+
+def test_a_big_batch_is_made_durable_with_one_sync(tmp_path: Path, monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(store.os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(store.os, "fsync", lambda fd: calls.append("fsync"))
+    for count in (3, store.SYNC_ALL_ABOVE + 1):
+        targets = [tmp_path / str(count) / f"{n}.md" for n in range(count)]
+        store.commit([(store.stage(target, "x"), target) for target in targets])
+        assert all(target.read_text() == "x" for target in targets)
+    assert calls == ["fsync"] * 3 + ["sync"]
