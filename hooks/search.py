@@ -1,6 +1,6 @@
-"""Index the built site with Pagefind, so `make site`, `mkdocs build` and `make serve` all
-get search (newsdesk.search). A `mkdocs serve --dirty` rebuild keeps the index of the
-server's first build (see newsdesk.search.needs_index); every other build re-indexes.
+"""Index the built site with Pagefind (newsdesk.search), so `make site`, `mkdocs build`
+and `make serve` all get search. A `mkdocs serve --dirty` rebuild keeps the index of the
+server's first build (newsdesk.search.needs_index).
 """
 
 from pathlib import Path
@@ -15,7 +15,7 @@ log = get_plugin_logger("newsdesk")
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    search.start(command)
+    search.start(dirty)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

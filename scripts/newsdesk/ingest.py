@@ -30,17 +30,7 @@ from newsdesk.sanitize import parse_fragment, sanitize, sanitize_tree
 from newsdesk.vocabulary import EMPTY, Normalized, Vocabulary
 
 SIDECAR_SUFFIX = ".meta.yml"
-OVERRIDABLE = (
-    "title",
-    "date",
-    "date_note",
-    "slug",
-    "byline",
-    "source",
-    "tags",
-    "summary",
-    "image",
-)
+OVERRIDABLE = tuple(f for f in schema.FIELD_ORDER if f != "provenance")  # never from users
 # How a user supplies each field, for error messages.
 FLAG_FOR = {
     "title": "--title",

@@ -210,9 +210,12 @@ class ArchiveConverter(MarkdownConverter):
         return f"\n\n{caption if _UNESCAPED_STAR.search(caption) else f'*{caption}*'}\n\n"
 
 
+_CONVERTER = ArchiveConverter()  # holds no state but its cache of conversion functions
+
+
 def to_markdown(html: str) -> str:
     """Deterministic Markdown for a sanitized HTML fragment, without trailing blank lines."""
-    return _tidy(ArchiveConverter().convert(html))
+    return _tidy(_CONVERTER.convert(html))
 
 
 def _escape_marker(match: re.Match[str]) -> str:
