@@ -264,3 +264,18 @@ def test_a_big_batch_is_made_durable_with_one_sync(tmp_path: Path, monkeypatch) 
         store.commit([(store.stage(target, "x"), target) for target in targets])
         assert all(target.read_text() == "x" for target in targets)
     assert calls == ["fsync"] * 3 + ["sync"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(b"", b""), (b"abc", b"abc"), (b"abc", b"abd"), (b"abc", b"ab"), (b"x" * 3_000_000, b"x")],
+)
+def test_originals_are_compared_and_copied_without_reading_them_whole(
+    one: bytes, other: bytes, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "one", tmp_path / "other"
+    first.write_bytes(one)
+    second.write_bytes(other)
+    assert store.same_content(first, second) == (one == other)
+    store.copy_atomic(first, tmp_path / "kept" / "copy")
+    assert (tmp_path / "kept" / "copy").read_bytes() == one

@@ -30,8 +30,10 @@ from newsdesk import synthetic
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-# A word in nearly every article, a word in every China tag, two words.
-QUERIES = ("inflation", "china", "solar grid")
+# Synthetic words in about 14%, 10% and twice 10% of the articles (newsdesk.synthetic),
+# a word of the China tags, and "market", in every article: the worst case, as "said"
+# or "the" would be in a real archive.
+QUERIES = ("inflation", "chips", "solar grid", "china", "market")
 # A query, then a tag to narrow it to: the most popular synthetic tag.
 FILTER = ("inflation", synthetic.TAGS[0])
 TYPING_DELAY_MS = 50

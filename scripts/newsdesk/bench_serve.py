@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from newsdesk import bench
 
@@ -36,7 +37,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _lines(stream, into: queue.Queue[tuple[float, str]]) -> None:
+def _lines(stream: IO[str], into: queue.Queue[tuple[float, str]]) -> None:
+    """Timestamp each line the server logs, as it arrives (a reader thread)."""
     for line in stream:
         into.put((time.perf_counter(), line))
 

@@ -273,7 +273,7 @@ def original_record(path: Path, docs: Path) -> str:
     """Where the input is kept below docs (recorded in provenance); refuses a name clash."""
     target = docs / store.ORIGINALS_DIR / path.name
     exists = target.exists() and target.resolve() != path.resolve()
-    if exists and target.read_bytes() != path.read_bytes():
+    if exists and not store.same_content(target, path):
         raise ImportFailure(
             f"{target} already holds a different original with this name; rename the input"
         )
@@ -285,7 +285,7 @@ def keep_original(path: Path, docs: Path) -> None:
     for source in (path, sidecar_path(path)):
         target = docs / store.ORIGINALS_DIR / source.name
         if source.exists() and source.resolve() != target.resolve():
-            store.write_atomic(target, source.read_bytes())
+            store.copy_atomic(source, target)
 
 
 @dataclass

@@ -16,10 +16,12 @@ data reaches the disk before the rename makes it the article.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from newsdesk import article as schema
 from newsdesk.article import Article
@@ -31,6 +33,7 @@ Action = Literal["write", "unchanged", "exists"]
 # Above this many staged files one sync() is cheaper than an fsync() per file, which cost
 # an import more CPU than converting the article did.
 SYNC_ALL_ABOVE = 16
+_CHUNK = 1 << 20
 
 
 def relative_path(article: Article, suffix: str = "") -> PurePosixPath:
@@ -98,12 +101,16 @@ def stage(path: Path, data: str | bytes) -> Path:
     The temporary name starts with a dot and does not end in .md, so neither MkDocs nor
     `newsdesk check` ever mistakes a leftover (from a killed import) for an article.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    return _stage_with(path, lambda handle: handle.write(payload))
+
+
+def _stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            write(handle)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -137,7 +144,31 @@ def discard(staged: list[tuple[Path, Path]]) -> None:
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write via a temporary sibling and rename, so readers never see a partial file."""
-    staged = [(stage(path, data), path)]
+    _commit_one(stage(path, data), path)
+
+
+def copy_atomic(source: Path, path: Path) -> None:
+    """`write_atomic` of a file's content, streamed: a WordPress export kept as the
+    original can be hundreds of megabytes, which reading it whole would hold in memory."""
+    _commit_one(_stage_with(path, lambda handle: _copy(source, handle)), path)
+
+
+def same_content(one: Path, other: Path) -> bool:
+    """`one.read_bytes() == other.read_bytes()`, a megabyte at a time."""
+    with one.open("rb") as first, other.open("rb") as second:
+        while (chunk := first.read(_CHUNK)) == second.read(_CHUNK):
+            if not chunk:
+                return True
+        return False
+
+
+def _copy(source: Path, handle: BinaryIO) -> None:
+    with source.open("rb") as original:
+        shutil.copyfileobj(original, handle, _CHUNK)
+
+
+def _commit_one(tmp: Path, path: Path) -> None:
+    staged = [(tmp, path)]
     try:
         commit(staged)
     except BaseException:

@@ -10,6 +10,7 @@ ten years with some month- and year-precision dates. Every file is written throu
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,16 @@ SOURCES: tuple[tuple[str, str], ...] = tuple(
     )
 )  # fmt: skip
 
-WORDS = (
+# Words as in real news text: function words in every article, and a content vocabulary
+# whose use follows Zipf's law (a few words in many articles, most in few). A search
+# index's cost per query follows how many articles hold the word, so a tiny vocabulary,
+# where every word is in every article, would measure only the worst case.
+FUNCTION_WORDS = (
+    "the", "of", "and", "to", "a", "in", "for", "on", "with", "as", "by", "after", "while",
+    "its", "their", "has", "have", "said", "says", "would", "could", "will", "was", "is",
+    "that", "from", "at", "new", "last", "next",
+)  # fmt: skip
+TOPICAL_WORDS = (
     "market", "growth", "investors", "company", "government", "policy", "prices", "supply",
     "demand", "exports", "factory", "analysts", "quarter", "revenue", "profit", "shares",
     "battery", "vehicle", "partnership", "regulators", "capital", "funding", "deal",
@@ -54,10 +64,38 @@ WORDS = (
     "election", "reform", "sector", "output", "energy", "solar", "grid", "ports", "cargo",
     "shipping", "workers", "wages", "contracts", "software", "chips", "data", "centres",
     "platform", "users", "launch", "model", "brand", "rivals", "competition", "share",
-    "the", "the", "the", "a", "of", "of", "in", "in", "to", "to", "and", "and", "with",
-    "for", "on", "as", "by", "after", "while", "its", "their", "new", "last", "next",
-    "year", "month", "week", "said", "says", "would", "could", "will", "has", "have",
+    "year", "month", "week",
 )  # fmt: skip
+LEXICON_SIZE = 8000  # a news archive's vocabulary is tens of thousands of words
+FUNCTION_SHARE = 0.45  # of the words in a sentence
+ZIPF_EXPONENT = 1.05
+SYLLABLES = (
+    "ba", "ko", "ri", "ten", "mar", "lo", "vin", "sa", "del", "pu", "nor", "gi", "han",
+    "te", "ro", "mil", "ca", "fen", "do", "rus", "li", "ve", "tor", "an", "mo", "sel",
+)  # fmt: skip
+
+
+def _lexicon(size: int) -> tuple[str, ...]:
+    """The content vocabulary, most used first: real words spread over the first ranks
+    (so "inflation" is common but not everywhere), then made-up words for the long tail."""
+    rng = random.Random(0)
+    made_up: list[str] = []
+    seen = set(TOPICAL_WORDS)
+    while len(made_up) < size - len(TOPICAL_WORDS):
+        word = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            made_up.append(word)
+    ranks = [*made_up[:300]]
+    for index, word in enumerate(TOPICAL_WORDS):  # every fourth rank among the first 300
+        ranks.insert(index * 4, word)
+    return (*ranks, *made_up[300:])
+
+
+CONTENT_WORDS = _lexicon(LEXICON_SIZE)
+_CONTENT_WEIGHTS = list(
+    itertools.accumulate(1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(CONTENT_WORDS)))
+)
 START = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
 SPAN_DAYS = 3652  # ten years
 
@@ -131,7 +169,9 @@ def _date(rng: random.Random) -> PartialDate:
 
 
 def _sentence(rng: random.Random, shortest: int, longest: int) -> str:
-    words = rng.choices(WORDS, k=rng.randint(shortest, longest))
+    count = rng.randint(shortest, longest)
+    content = rng.choices(CONTENT_WORDS, cum_weights=_CONTENT_WEIGHTS, k=count)
+    words = [rng.choice(FUNCTION_WORDS) if rng.random() < FUNCTION_SHARE else w for w in content]
     return " ".join(words).capitalize() + "."
 
 
