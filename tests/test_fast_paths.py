@@ -114,6 +114,62 @@ def test_regular_nesting_takes_the_fast_path() -> None:
     assert sanitize._stable_tokens('<p class="x">a<br><em>b &amp; c</em></p><ul><li>d</li></ul>')
 
 
+# --- the sanitizer: bleach's result read off the tree, without any re-parse -----------------
+
+
+def _by_plain_bleach(fragment: str) -> str:
+    return sanitize._CLEANER.clean(_pruned(fragment)) if fragment.strip() else ""
+
+
+def _tree_path_taken(fragment: str) -> bool:
+    root = sanitize.parse_fragment(fragment)
+    sanitize._prune(root)
+    return sanitize._bleach_drops(root) is not None
+
+
+@pytest.mark.corpus
+def test_tree_path_cleans_the_xss_corpus_exactly_as_plain_bleach() -> None:
+    payloads = [payload for payload in _xss_payloads() if payload.strip()]
+    for payload in payloads:
+        assert sanitize.sanitize(payload) == _by_plain_bleach(payload), payload
+    assert sum(map(_tree_path_taken, payloads)) > 150  # most payloads really took it
+
+
+@SETTINGS
+@given(FRAGMENTS)
+def test_tree_path_cleans_like_plain_bleach(fragment: str) -> None:
+    assert sanitize.sanitize(fragment) == _by_plain_bleach(fragment)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        '<p title="a &lt;b&gt;">x</p>',  # lxml escapes < and > in values, bleach only <
+        "<p title='say \"hi\"'>x</p>",  # lxml single-quotes this value
+        '<a href="http://example.com/a b">x</a>',  # lxml %-escapes URLs, bleach does not
+        '<a href="http://example.com/é">x</a>',
+        '<a href="?a=1&amp;para=2">x</a>',  # bleach reads &para as a reference
+        "<pre>\nx</pre>",  # the parser drops a newline after <pre>
+        "<table><tbody><tr><td>x</td></tr>y</tbody></table>",  # text moved out of a table
+        "<p><figure>x</figure></p>",  # the tree builder closes the <p> (lxml does not)
+        "<table><tr><td>x</td></tr></table>",  # the tree builder adds a <tbody>
+        "<ul><li>a</li><li></li></ul>",  # lxml leaves out an empty item's </li>
+    ],
+)
+def test_what_bleach_would_write_differently_takes_bleachs_path(fragment: str) -> None:
+    assert not _tree_path_taken(fragment)
+    assert sanitize.sanitize(fragment) == _by_plain_bleach(fragment)
+
+
+def test_regular_html_takes_the_tree_path_and_loses_only_what_bleach_drops() -> None:
+    fragment = '<p class="x" onclick="go()">a &amp; b<br><a href="/c?d=1&amp;e=2">c</a></p>'
+    assert _tree_path_taken(fragment)
+    assert (
+        sanitize.sanitize(fragment)
+        == '<p class="x">a &amp; b<br><a href="/c?d=1&amp;e=2">c</a></p>'
+    )
+
+
 # --- parsing: lxml.html's fragment parser, without moving the body --------------------------
 
 

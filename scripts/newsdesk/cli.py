@@ -17,7 +17,7 @@ from typing import TextIO
 from slugify import slugify
 from tqdm import tqdm
 
-from newsdesk import __version__, ingest, readers, store
+from newsdesk import __version__, ingest, manifest, readers, store
 from newsdesk import article as schema
 from newsdesk import check as review
 from newsdesk import vocabulary as vocab
@@ -35,6 +35,13 @@ and the flags below override the sidecar. Sources without a day may give
 paths: articles are written to DOCS/articles/YYYY/MM/<slug>.md (YYYY/<slug>.md when only
 the year is known); the original and its sidecar are copied to DOCS/_originals/ so the
 archive can be re-imported when the rules improve.
+
+re-imports: an input unchanged since its last import (the same bytes, sidecar, flags,
+rules, vocabulary and newsdesk code) whose articles are all still as that import left
+them is not read again: its outcomes are repeated, each marked
+"{reason}". The record is DOCS/{manifest},
+a local cache that is safe to delete. --force and --explain read every input;
+--dry-run may skip inputs but records nothing.
 
 exit status: 0 every input imported, 1 some failed (the rest were imported), 2 usage error
 """
@@ -64,7 +71,12 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         "import",
         help="convert source files into articles",
         description="Convert source files into clean Markdown articles with front matter.",
-        epilog=EPILOG_IMPORT.format(formats=_formats(), fields=", ".join(ingest.OVERRIDABLE)),
+        epilog=EPILOG_IMPORT.format(
+            formats=_formats(),
+            fields=", ".join(ingest.OVERRIDABLE),
+            reason=manifest.REASON,
+            manifest=manifest.FILENAME,
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
@@ -76,7 +88,11 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="report what would happen; write nothing"
     )
     cmd.add_argument("--explain", action="store_true", help="show what each cleaning rule removed")
-    cmd.add_argument("--force", action="store_true", help="overwrite articles edited since import")
+    cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite articles edited since import; read even unchanged inputs",
+    )
     cmd.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)"
     )

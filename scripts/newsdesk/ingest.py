@@ -20,7 +20,7 @@ import yaml
 from slugify import slugify
 
 from newsdesk import article as schema
-from newsdesk import readers, store
+from newsdesk import manifest, readers, store
 from newsdesk.article import Article, PartialDate, SchemaError, Source
 from newsdesk.clean import Report, RuleSet, default_rules
 from newsdesk.clean.html import clean_tree
@@ -74,6 +74,9 @@ class Outcome:
     detail: str = ""
     report: Report | None = None
     tags: Normalized | None = None
+    # for an article (wrote, unchanged, kept; its label is its path): the sha256 of the
+    # file's text, so the next import can tell the article is still as this one left it
+    sha256: str | None = None
 
 
 class ImportFailure(Exception):
@@ -352,6 +355,8 @@ class Batch:
         self.options = options
         self.claimed: set[Path] = set()
         self._pool: Any = None
+        self.imports = manifest.Manifest(options.docs)
+        self.settings = manifest.settings(options)
 
     def __enter__(self) -> Batch:
         return self
@@ -360,6 +365,7 @@ class Batch:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
+        self.imports.save()  # holds only inputs whose articles were committed
 
     def convert(self, jobs: Iterator[Job]) -> Iterator[Converted]:
         head = list(itertools.islice(jobs, 2))
@@ -393,18 +399,24 @@ class Batch:
         decision = store.plan(article, done.text, self.options.docs, self.claimed)
         self.claimed.add(decision.path)
         label = str(decision.path)
+        written = manifest.sha256(done.text.encode("utf-8"))
         if decision.action == "unchanged":
-            return Outcome("unchanged", label, report=done.report, tags=done.tags)
+            return Outcome("unchanged", label, report=done.report, tags=done.tags, sha256=written)
         if decision.action == "exists" and not self.options.force:
             reason = "differs from this import (edited by hand?); --force overwrites"
-            return Outcome("kept", label, reason, done.report, done.tags)
+            edited = manifest.sha256(decision.path.read_bytes())
+            return Outcome("kept", label, reason, done.report, done.tags, edited)
         if not self.options.dry_run:
             staged.append((store.stage(decision.path, done.text), decision.path))
         fmt = article.provenance.format if article.provenance else ""
-        return Outcome("wrote", label, fmt, done.report, done.tags)
+        return Outcome("wrote", label, fmt, done.report, done.tags, written)
 
     def import_file(self, path: Path) -> list[Outcome]:
-        """All of one input's outcomes; if the input breaks midway, none of it is written."""
+        """All of one input's outcomes; if the input breaks midway, none of it is written.
+
+        An input that is as it was at its last import, whose articles are still as written
+        then, is not read: its recorded outcomes are replayed (see `manifest`).
+        """
         if not path.is_file():
             return [Outcome("failed", str(path), "no such file")]
         options = self.options
@@ -412,10 +424,14 @@ class Batch:
         outcomes: list[Outcome] = []
         try:
             source = readers.Input(path)
+            # before any replay: a clashing original in the archive fails a full import too
+            original = original_record(path, options.docs) if options.keep_original else None
+            fingerprint = manifest.fingerprint(self.settings, source, sidecar_path(path))
+            if (replayed := self._replay(path, fingerprint)) is not None:
+                return replayed
             readers.refuse_unreadable(source)
             reader = readers.get(options.format) if options.format else readers.detect(source)
             overrides = merge_overrides(load_sidecar(path), options.overrides)
-            original = original_record(path, options.docs) if options.keep_original else None
             jobs = (
                 (record, overrides, str(sidecar_path(path)), original)
                 for record in reader.read(source, **_reader_options(reader, options))
@@ -433,13 +449,41 @@ class Batch:
             written = " (nothing from this file was written)" if outcomes else ""
             return [Outcome("failed", str(path), f"{exc}{written}")]
         store.commit(staged)
+        if not options.dry_run:
+            rerun = (_noted(_as_rerun(outcome), source.notes) for outcome in outcomes)
+            self.imports.remember(path, fingerprint, rerun)
         return [_noted(outcome, source.notes) for outcome in outcomes]
+
+    def _replay(self, path: Path, fingerprint: str) -> list[Outcome] | None:
+        """The input's recorded outcomes, if it need not be read; never with --force, nor
+        with --explain, which needs the cleaning reports only a conversion makes."""
+        if self.options.force or self.options.explain:
+            return None
+        recorded = self.imports.replay(path, fingerprint)
+        if recorded is None:
+            return None
+        outcomes = [Outcome(**fields) for fields in recorded]
+        articles = {Path(outcome.label) for outcome in outcomes if outcome.sha256}
+        if articles & self.claimed:  # an earlier input of this batch took one of its paths
+            return None
+        self.claimed |= articles
+        for _ in outcomes:
+            self.options.progress()
+        return outcomes
 
 
 def _reader_options(reader: readers.Reader, options: Options) -> dict[str, Any]:
     """The options `reader` understands; a reader that can defer work to the workers does."""
     chosen = {**options.read_options, "defer": True}
     return {k: v for k, v in chosen.items() if k in reader.accepts}
+
+
+def _as_rerun(outcome: Outcome) -> Outcome:
+    """The outcome as importing the same input again would report it: an article written
+    now is then unchanged."""
+    if outcome.status != "wrote":
+        return outcome
+    return replace(outcome, status="unchanged", detail="")
 
 
 def _noted(outcome: Outcome, notes: list[str]) -> Outcome:

@@ -188,7 +188,7 @@ def sanitize(html_text: str) -> str:
         return ""
     root = parse_fragment(html_text)
     _prune(root)
-    return _clean(serialize_fragment(root))
+    return _bleached(root)
 
 
 def sanitize_tree(root: lxml.html.HtmlElement) -> str:
@@ -203,7 +203,19 @@ def sanitize_tree(root: lxml.html.HtmlElement) -> str:
     if root.text is not None and not root.text.strip():
         root.text = None
     _prune(root)
-    return _clean(serialize_fragment(root))
+    return _bleached(root)
+
+
+def _bleached(root: lxml.html.HtmlElement) -> str:
+    """bleach's cleaning of a pruned tree: without any re-parse when bleach's output is
+    known to be lxml's serialization of the tree minus the attributes bleach's filter
+    drops (see `_bleach_drops`), else through `_clean`."""
+    drops = _bleach_drops(root)
+    if drops is None:
+        return _clean(serialize_fragment(root))
+    for element, name in drops:
+        del element.attrib[name]
+    return serialize_fragment(root)
 
 
 def _clean(pruned: str) -> str:
@@ -213,7 +225,12 @@ def _clean(pruned: str) -> str:
     tokens = _stable_tokens(pruned)
     if tokens is None:
         return _CLEANER.clean(pruned)
-    filtered = BleachSanitizerFilter(
+    return _CLEANER.serializer.render(_filter(tokens))
+
+
+def _filter(tokens: list[dict[str, object]]) -> BleachSanitizerFilter:
+    """bleach's sanitizing filter over `tokens`, configured as `_CLEANER` configures it."""
+    return BleachSanitizerFilter(
         source=tokens,
         allowed_tags=_CLEANER.tags,
         attributes=_CLEANER.attributes,
@@ -222,7 +239,6 @@ def _clean(pruned: str) -> str:
         strip_html_comments=_CLEANER.strip_comments,
         css_sanitizer=_CLEANER.css_sanitizer,
     )
-    return _CLEANER.serializer.render(filtered)
 
 
 def is_safe_url(value: str, *, for_image: bool = False) -> bool:
@@ -383,22 +399,28 @@ class _Tokens(TreeWalker):
         return self.endTag(None, name)
 
     def _check_place(self, name: str) -> None:
-        """Refuse a start tag that the HTML5 tree builder would not nest where it stands."""
-        parent = self.open[-1] if self.open else None
-        if name not in ALLOWED_TAGS or (name in _CLOSE_P and "p" in self.open):
+        if _misplaced(name, self.open):
             raise _Unstable
-        if (name in _HEADINGS and parent in _HEADINGS) or (name == "a" and "a" in self.open):
-            raise _Unstable
-        if name in _TABLE_PARENTS:
-            if parent not in _TABLE_PARENTS[name]:
-                raise _Unstable
-        elif parent in _TABLE_ONLY:
-            raise _Unstable
-        if name in _LIST_SCOPE:
-            scope, closed = _LIST_SCOPE[name]
-            nearest = next((tag for tag in reversed(self.open) if tag in scope), None)
-            if nearest in closed:
-                raise _Unstable
+
+
+def _misplaced(name: str, open_tags: list[str]) -> bool:
+    """Whether the HTML5 tree builder would not nest a `name` start tag where it stands,
+    inside `open_tags` (outermost first)."""
+    parent = open_tags[-1] if open_tags else None
+    if name not in ALLOWED_TAGS or (name in _CLOSE_P and "p" in open_tags):
+        return True
+    if (name in _HEADINGS and parent in _HEADINGS) or (name == "a" and "a" in open_tags):
+        return True
+    if name in _TABLE_PARENTS:
+        if parent not in _TABLE_PARENTS[name]:
+            return True
+    elif parent in _TABLE_ONLY:
+        return True
+    if name in _LIST_SCOPE:
+        scope, closed = _LIST_SCOPE[name]
+        nearest = next((tag for tag in reversed(open_tags) if tag in scope), None)
+        return nearest in closed
+    return False
 
 
 def _stable_tokens(pruned: str) -> list[dict[str, object]] | None:
@@ -407,3 +429,91 @@ def _stable_tokens(pruned: str) -> list[dict[str, object]] | None:
         return list(_Tokens(pruned))
     except _Unstable:
         return None
+
+
+# --- bleach's result read off the tree -------------------------------------------------------
+
+# lxml writes an attribute value as it is, `&` escaped, inside double quotes, unless it
+# holds a quote or `<`/`>` (escaped or single-quoted), and %-escapes href/src values
+# beyond printable ASCII: bleach would write those differently, so they take `_clean`.
+_REWRITTEN_IN_ATTRIBUTE = re.compile("[\"'<>\r]")
+_URL_AS_WRITTEN = re.compile(r"[!#-;=?-~]*")
+_LXML_URL_ATTRIBUTES = frozenset({"href", "src"})
+_POLICY = _filter([])  # only its allow_token, bleach's per-tag attribute decision
+# Elements whose end tag lxml leaves out when they are empty (libxml2 omits `</li>`).
+_NO_EMPTY_END_TAG = frozenset(
+    name
+    for name in ALLOWED_TAGS - _VOID
+    if lxml.html.tostring(lxml.html.Element(name), encoding="unicode") != f"<{name}></{name}>"
+)
+
+
+def _bleach_drops(root: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]] | None:
+    """The attributes bleach's filter drops from a pruned tree, when bleach's cleaning of
+    the tree's serialization is exactly that serialization without them; else None.
+
+    That holds when the HTML5 tree builder would nest every element as it stands (the
+    rules of `_Tokens`), no text sits where the builder moves or drops it, and every
+    attribute is written by lxml the way bleach's serializer writes it. bleach's filter
+    decides each attribute on the value as written, character references included, so a
+    value in which `&` starts a reference takes `_clean` too.
+    """
+    drops: list[tuple[lxml.html.HtmlElement, str]] = []
+    open_tags: list[str] = []
+    if "\r" in (root.text or ""):
+        return None
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element is root:
+            continue
+        if event == "end":
+            if element.tag not in _VOID:
+                open_tags.pop()
+            if _moved_text(element.tail, open_tags):
+                return None
+            continue
+        if not _written_as_is(element, open_tags):
+            return None
+        if element.tag not in _VOID:
+            open_tags.append(element.tag)
+        if element.attrib:
+            if (dropped := _dropped_attributes(element)) is None:
+                return None
+            drops += ((element, attribute) for attribute in dropped)
+    return drops
+
+
+def _written_as_is(element: lxml.html.HtmlElement, open_tags: list[str]) -> bool:
+    """Whether the tree builder keeps this element, and its first text, where it stands,
+    and lxml writes both tags (bleach's serializer always does)."""
+    name = element.tag
+    if _misplaced(name, open_tags) or _moved_text(element.text, [*open_tags, name]):
+        return False
+    if name == "pre" and (element.text or "").startswith("\n"):  # the parser drops it
+        return False
+    empty = not len(element) and not element.text
+    return not ((name in _VOID and not empty) or (name in _NO_EMPTY_END_TAG and empty))
+
+
+def _moved_text(text: str | None, open_tags: list[str]) -> bool:
+    """Text the tree builder would not keep as it is where it stands."""
+    if not text:
+        return False
+    return "\r" in text or (
+        bool(open_tags) and open_tags[-1] in _TABLE_ONLY and not set(text) <= _SPACE
+    )
+
+
+def _dropped_attributes(element: lxml.html.HtmlElement) -> list[str] | None:
+    """The names bleach's filter drops from `element`, or None when a value is one bleach
+    would read or write differently from lxml's serialization."""
+    for name, value in element.attrib.items():
+        if _REWRITTEN_IN_ATTRIBUTE.search(value) or (
+            "&" in value and html.unescape(value) != value
+        ):
+            return None
+        if name in _LXML_URL_ATTRIBUTES and not _URL_AS_WRITTEN.fullmatch(value):
+            return None
+    written = {(None, name): value.replace("&", "&amp;") for name, value in element.attrib.items()}
+    token = _POLICY.allow_token({"type": "StartTag", "name": element.tag, "data": written})
+    kept = {name for _, name in token["data"]}
+    return [name for name in element.attrib if name not in kept]
