@@ -11,9 +11,9 @@ import markdown
 import pytest
 
 from newsdesk.clean import Report, Rule, default_rules
-from newsdesk.clean.html import clean_html
+from newsdesk.clean.html import clean_html, clean_tree
 from newsdesk.markdown import to_markdown
-from newsdesk.sanitize import sanitize
+from newsdesk.sanitize import parse_fragment, sanitize, serialize_fragment
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RULES = default_rules().html
@@ -328,6 +328,83 @@ def test_urls_without_tracking_are_untouched() -> None:
     fragment = '<p><a href="https://example.org/?utm=1&amp;p=2">x</a></p>'
     out, report = clean(fragment, only("tracking-params"))
     assert out == fragment and report.removals == []
+
+
+# --- rules in any order, any selector -------------------------------------------------------
+
+
+def rule(name: str, kind: str, **spec: object) -> Rule:
+    return Rule(name, kind, "testing", dict(spec))
+
+
+def test_an_element_goes_under_the_first_rule_that_matches_it() -> None:
+    rules = (
+        rule("by-id", "drop", selectors=["#promo"]),
+        rule("tokens", "attribute-tokens", attributes=["class"], tokens=["promo"]),
+        rule("by-tag", "drop", selectors=["aside"]),
+    )
+    fragment = (
+        '<aside id="promo" class="promo">A<aside class="promo">B</aside></aside>'
+        '<div class="promo"><aside>C</aside></div><aside>D</aside>' + STORY
+    )
+    out, report = clean(fragment, rules)
+    assert out == STORY
+    # Nested matches go with the outermost, each element is reported once.
+    assert [r.rule for r in report.removals] == ["by-id", "tokens", "by-tag"]
+
+
+def test_tags_renamed_and_urls_rewritten_are_what_later_rules_read() -> None:
+    rules = (
+        rule("captions", "figure", containers=[".box"], captions=[".note"]),
+        rule("figures", "drop", selectors=["figure"]),
+        rule("params", "query-params", attributes={"img": "src"}, params=["utm_*"]),
+        rule("pixels", "tracking-pixels", **{"max-size": 1, "src-patterns": [r"\.gif$"]}),
+    )
+    fragment = (
+        '<div class="box"><img src="a.jpg"><p class="note">Note</p></div>'
+        '<img src="https://example.org/b.gif?utm_source=x">' + STORY
+    )
+    out, report = clean(fragment, rules)
+    assert out == STORY  # the box went as a figure; the cut URL ends in .gif and goes too
+    assert report.counts() == {"figures": 1, "params": 1, "pixels": 1}
+
+
+def test_removals_by_later_rules_empty_containers_that_earlier_rules_saw_full() -> None:
+    fragment = (
+        '<div><span class="sharedaddy">Share</span></div><p>Sponsored</p>'
+        '<div><span>Sponsored</span> <span class="ad">x</span></div>' + STORY
+    )
+    out, report = clean(fragment, only("ad-labels", "share-widgets", "empty-containers"))
+    assert out == '<div> <span class="ad">x</span></div>' + STORY
+    assert report.counts() == {"ad-labels": 2, "share-widgets": 1, "empty-containers": 1}
+
+
+@pytest.mark.parametrize(
+    "selectors",
+    [["div > p.promo"], ["p:first-child"], ["[data-promo]"], ["p.promo", "div#x"], ["*|p.promo"]],
+)
+def test_any_css_selector_drops_what_it_selects(selectors: list[str]) -> None:
+    fragment = '<div id="x" data-promo="1"><p class="promo">Buy</p></div>' + STORY
+    out, _ = clean(fragment, (rule("promo", "drop", selectors=selectors),))
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    expected = root.cssselect(", ".join(selectors))
+    assert ("Buy" in out) is not expected
+
+
+def test_label_text_is_read_whole_however_long_the_white_space_around_it() -> None:
+    padded = f"<p>{'-' * 300} {chr(160) * 50} Advertisement {'*' * 300}</p>"
+    long_text = f"<p>{'Advertisement ' * 30}</p>"
+    out, report = clean(padded + long_text + STORY, only("ad-labels"))
+    assert out == long_text + STORY
+    assert len(report.removals) == 1
+
+
+def test_a_broken_rule_fails_before_any_rule_changes_the_tree() -> None:
+    root = parse_fragment("<!-- note --><p>Text</p>")
+    rules = (*only("html-comments"), Rule("bare", "drop", "testing", {}))
+    with pytest.raises(ValueError, match="'bare'"):
+        clean_tree(root, rules, Report())
+    assert serialize_fragment(root) == "<!-- note --><p>Text</p>"
 
 
 # --- rule errors ----------------------------------------------------------------------------

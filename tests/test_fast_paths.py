@@ -13,11 +13,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import article, bench_wxr, ingest, markdown, sanitize, store
+from newsdesk import article, bench_wxr, ingest, sanitize, store
 from newsdesk.clean import Report, default_rules
 from newsdesk.clean import html as clean_html
 from newsdesk.readers import Deferred, Input
@@ -92,6 +91,22 @@ def test_sanitizing_the_cleaned_tree_is_sanitizing_its_html(fragment: str) -> No
     assert sanitize.sanitize_tree(root) == sanitize.sanitize(html)
 
 
+@SETTINGS
+@given(FRAGMENTS)
+def test_the_tree_the_sanitizer_hands_back_is_its_html_parsed(fragment: str) -> None:
+    """The importer reads the summary off that tree instead of parsing the HTML again."""
+    root = sanitize.parse_fragment(fragment)
+    clean_html.clean_tree(root, default_rules().html, Report(), title="T")
+    html, tree = sanitize.sanitized_tree(root)
+    if tree is not None:
+        assert _shape(tree) == _shape(sanitize.parse_fragment(html))
+
+
+def test_the_sanitizer_hands_back_the_tree_of_regular_html() -> None:
+    _, tree = sanitize.sanitized_tree(sanitize.parse_fragment("<p>a <em>b</em></p><p>c</p>"))
+    assert tree is not None and [p.text_content() for p in tree.iter("p")] == ["a b", "c"]
+
+
 @pytest.mark.parametrize(
     "unstable",
     [
@@ -154,6 +169,7 @@ def test_tree_path_cleans_like_plain_bleach(fragment: str) -> None:
         "<p><figure>x</figure></p>",  # the tree builder closes the <p> (lxml does not)
         "<table><tr><td>x</td></tr></table>",  # the tree builder adds a <tbody>
         "<ul><li>a</li><li></li></ul>",  # lxml leaves out an empty item's </li>
+        '<a href=""{">a</a>',  # an attribute named `{"`, which lxml cannot delete
     ],
 )
 def test_what_bleach_would_write_differently_takes_bleachs_path(fragment: str) -> None:
@@ -199,39 +215,6 @@ def test_parse_fragment_builds_what_lxml_html_builds(fragment: str) -> None:
     root = sanitize.parse_fragment(fragment)
     assert _shape(root) == _shape(expected)
     assert sanitize.serialize_fragment(root) == sanitize.serialize_fragment(expected)
-
-
-# --- Markdown: html.parser's events without html.parser ---------------------------------------
-
-
-def _soup_shape(html: str, **options: object) -> object:
-    def shape(node: object) -> object:
-        if getattr(node, "name", None) is None:
-            return (type(node).__name__, str(node))
-        return (node.name, sorted(node.attrs.items(), key=str), [shape(c) for c in node.children])
-
-    return shape(BeautifulSoup(html, **options))
-
-
-@SETTINGS
-@given(FRAGMENTS)
-def test_the_markdown_parser_builds_html_parsers_tree(fragment: str) -> None:
-    for html in (fragment, sanitize.sanitize(fragment)):
-        fast = _soup_shape(html, builder=markdown._SerializedHTML)
-        assert fast == _soup_shape(html, features="html.parser")
-
-
-def test_markup_outside_the_serializers_forms_goes_to_html_parser() -> None:
-    for markup in ("<!-- c --><p>x</p>", "<p class=x>y</p>", "<script>a<b</script>", "a & b"):
-        assert markdown._html_parser_events(markup) is None
-    assert markdown._html_parser_events('<p class="x">a &amp; b&#8217;</p>') == [
-        ("handle_starttag", "p", [("class", "x")]),
-        ("handle_data", "a "),
-        ("handle_entityref", "amp"),
-        ("handle_data", " b"),
-        ("handle_charref", "8217"),
-        ("handle_endtag", "p"),
-    ]
 
 
 # --- front matter: libyaml's emitter where it writes what PyYAML's does ----------------------

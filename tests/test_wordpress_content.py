@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk import wordpress
 from newsdesk.wordpress import (
     GALLERY_NOTE,
     Attachment,
@@ -52,6 +53,48 @@ def test_wpautop_does_not_break_inside_tags_or_scripts():
     assert '<a\nhref="x">' in out
     assert "a();\nb();" in out
     assert "<br />\nb();" not in out
+
+
+# A run of `<p>…</p>` lines, as the block editor and rendered exports write most of a post.
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {i} of the story, with \u201cquotes\u201d &amp; an entity.</p>\n"
+    for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", ""),
+        ("Intro line\nsecond line\n\n", "\nOutro\n"),
+        ("<div>\n", "</div>\r\n"),
+        ("<!-- a comment left open\n", "-->\nAfter"),
+        ("<script>\nvar a = 1;\n", "var b = 2;\n</script>\n"),
+        ("<pre>\ncode\n", "</pre>\n"),
+        ("<![CDATA[ x\n", "]]>\n"),
+        ("<figure><img src='a.jpg'>\n<figcaption>C</figcaption>\n</figure>\n", "<br>\n<br>\n"),
+        ("<select>\n<option>a</option>\n</select>\n", "<p>   </p>\n<p>[a]</p>\n"),
+        ("<p>\ue000 the private character that stands in for the lines</p>\n", ""),
+    ],
+)
+def test_wpautop_copies_runs_of_paragraph_lines_as_its_passes_would_give_them(
+    monkeypatch, before, after
+):
+    text = before + PARAGRAPHS + after
+    fast = wpautop(text), wpautop(text, br=False)
+    monkeypatch.setattr(wordpress, "_pieces", lambda whole: [whole])  # every line read
+    assert fast == (wpautop(text), wpautop(text, br=False))
+
+
+def test_wpautop_leaves_paragraph_lines_as_they_are():
+    assert PARAGRAPHS in wpautop(f"An intro.\n\n{PARAGRAPHS}<h2>Next</h2>\nMore text.")
+
+
+def test_wpautop_takes_white_space_out_around_captions_and_options():
+    figure = wpautop("<figure><img src='a.jpg'>\n\n<figcaption>C</figcaption>\n\n</figure>")
+    assert "<p>" not in figure.split("<figure>")[1] and "<br" not in figure
+    form = wpautop("<select>\n  <option>a</option>\n  <option>b</option>\n</select>")
+    assert "<option>a</option><option>b</option>" in form
 
 
 def test_wpautop_moves_paragraph_inside_blockquote():
@@ -146,6 +189,12 @@ def test_gallery_without_images_leaves_a_note_and_is_reported():
     assert GALLERY_NOTE in out
     assert "[gallery" not in out
     assert reports == ["[gallery] images are not in the export; a note replaces it"]
+
+
+@pytest.mark.parametrize("indent", ["", "  ", "\t"])
+def test_a_url_alone_on_the_first_line_becomes_a_link(indent):
+    out, _ = expanded(f"{indent}https://vimeo.com/2\nText")
+    assert out == f'{indent}<a href="https://vimeo.com/2">https://vimeo.com/2</a>\nText'
 
 
 def test_embed_and_bare_url_lines_become_links():

@@ -202,6 +202,22 @@ def test_post_of_only_dynamic_blocks_is_skipped_but_an_image_post_is_not(read):
     assert [a.title for a in articles(records)] == ["Photo"]
 
 
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        ("<p>&nbsp;</p>\n<div> &#160; </div>", False),  # entities for spaces show nothing
+        ("<!-- wp:spacer --><div>&#32;</div><!-- /wp:spacer -->", False),
+        ("<p>&amp; more</p>", True),  # an entity for a visible character shows
+        ("<p>&nbsp;x</p>", True),
+        ("<div><br /></div>\n<p>Text</p>", True),
+        ("<p>a < b</p>", True),  # a `<` that starts no tag is text
+    ],
+)
+def test_whether_a_post_shows_anything_reads_entities_and_tags(read, content, shown):
+    records = read(export(item(1, "Post", content=content)))
+    assert bool(articles(records)) is shown
+
+
 def test_untitled_post_keeps_no_title_and_its_slug_for_the_importer(read):
     [article] = read(export(item(7, "", name="edge-case-no-title")))
     assert article.title is None

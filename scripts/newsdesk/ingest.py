@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import yaml
+from lxml.html import HtmlElement
 from slugify import slugify
 
 from newsdesk import article as schema
@@ -26,7 +27,7 @@ from newsdesk.clean import Report, RuleSet, default_rules
 from newsdesk.clean.html import clean_tree
 from newsdesk.clean.text import clean_text
 from newsdesk.markdown import to_markdown
-from newsdesk.sanitize import parse_fragment, sanitize, sanitize_tree
+from newsdesk.sanitize import parse_fragment, sanitize, sanitized_tree
 from newsdesk.vocabulary import EMPTY, Normalized, Vocabulary
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -149,15 +150,16 @@ def merge_overrides(*layers: dict[str, Any]) -> dict[str, Any]:
 # --- the conversion -----------------------------------------------------------------------
 
 
-def _paragraphs(html: str) -> Iterator[str]:
+def _paragraphs(html: str, tree: HtmlElement | None = None) -> Iterator[str]:
     """Plain text of each non-empty paragraph, captions and credits (all-italic) left out.
 
     Content with no <p> at all (a bare line of text, a list) counts as one paragraph.
-    Lazy: a summary needs only the paragraphs up to the first long one.
+    Lazy: a summary needs only the paragraphs up to the first long one. `tree`, if given,
+    is `html` parsed.
     """
     if not html.strip():
         return
-    root = parse_fragment(html)
+    root = parse_fragment(html) if tree is None else tree
     any_paragraph = False
     for para in root.iter("p"):
         emphasis_only = (
@@ -171,10 +173,10 @@ def _paragraphs(html: str) -> Iterator[str]:
         yield text
 
 
-def derive_summary(html: str) -> str | None:
+def derive_summary(html: str, tree: HtmlElement | None = None) -> str | None:
     """The first real paragraph (a short article's first paragraph will do)."""
     first = None
-    for paragraph in _paragraphs(html):
+    for paragraph in _paragraphs(html, tree):
         if len(paragraph.split()) >= SUMMARY_MIN_WORDS:
             return shorten(paragraph, schema.SUMMARY_MAX)
         first = first or paragraph
@@ -208,17 +210,19 @@ def convert(
     works on the tree and the sanitizer takes it from there.
     """
     report = Report(excerpts=explain)
+    tree = None  # the sanitized HTML as a tree, when the sanitizer made one
     if article.body_format == "text":
         html = sanitize(clean_text(article.body, rules.text, report))
     elif article.body_format == "html":
         root = parse_fragment(article.body)
         clean_tree(root, rules.html, report, title=article.title)
-        html = sanitize_tree(root)
+        html, tree = sanitized_tree(root)
     else:
         html = None
     markdown = article.body if html is None else to_markdown(html)
     tags = vocabulary.normalize(article.tags)
-    title, summary = article.title, article.summary or (derive_summary(html) if html else None)
+    summary = article.summary or (derive_summary(html, tree) if html else None)
+    title = article.title
     if not title and html and (derived := derive_title(article.slug, html)):
         title = derived[0]
         summary = shorten(

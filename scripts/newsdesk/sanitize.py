@@ -188,34 +188,40 @@ def sanitize(html_text: str) -> str:
         return ""
     root = parse_fragment(html_text)
     _prune(root)
-    return _bleached(root)
+    return _bleached(root)[0]
 
 
 def sanitize_tree(root: lxml.html.HtmlElement) -> str:
-    """`sanitize(serialize_fragment(root))` without parsing again; `root` is pruned in place.
+    """`sanitize(serialize_fragment(root))` without parsing again; `root` is pruned in place."""
+    return sanitized_tree(root)[0]
+
+
+def sanitized_tree(root: lxml.html.HtmlElement) -> tuple[str, lxml.html.HtmlElement | None]:
+    """`sanitize_tree`'s HTML, and `root` when it has become the tree of that HTML (the
+    common case), so a caller that reads the result as a tree need not parse it again.
 
     The parse would drop a leading run of whitespace, so that goes here too. A tree that
     holds characters XML cannot hold (decoded from a `&#12;`) takes the string path, whose
     parse drops them: lxml refuses them in the text that unwrapping a tag merges.
     """
     if _NOT_XML_CHAR.search(serialized := serialize_fragment(root)):
-        return sanitize(serialized)
+        return sanitize(serialized), None
     if root.text is not None and not root.text.strip():
         root.text = None
     _prune(root)
     return _bleached(root)
 
 
-def _bleached(root: lxml.html.HtmlElement) -> str:
+def _bleached(root: lxml.html.HtmlElement) -> tuple[str, lxml.html.HtmlElement | None]:
     """bleach's cleaning of a pruned tree: without any re-parse when bleach's output is
     known to be lxml's serialization of the tree minus the attributes bleach's filter
     drops (see `_bleach_drops`), else through `_clean`."""
     drops = _bleach_drops(root)
     if drops is None:
-        return _clean(serialize_fragment(root))
+        return _clean(serialize_fragment(root)), None
     for element, name in drops:
         del element.attrib[name]
-    return serialize_fragment(root)
+    return serialize_fragment(root), root
 
 
 def _clean(pruned: str) -> str:
@@ -510,6 +516,8 @@ def _dropped_attributes(element: lxml.html.HtmlElement) -> list[str] | None:
         if _REWRITTEN_IN_ATTRIBUTE.search(value) or (
             "&" in value and html.unescape(value) != value
         ):
+            return None
+        if "{" in name:  # lxml reads it as a namespace and cannot delete the attribute
             return None
         if name in _LXML_URL_ATTRIBUTES and not _URL_AS_WRITTEN.fullmatch(value):
             return None

@@ -15,9 +15,9 @@ data reaches the disk before the rename makes it the article.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,6 +34,8 @@ Action = Literal["write", "unchanged", "exists"]
 # an import more CPU than converting the article did.
 SYNC_ALL_ABOVE = 16
 _CHUNK = 1 << 20
+_STAGED = itertools.count()
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def relative_path(article: Article, suffix: str = "") -> PurePosixPath:
@@ -106,8 +108,11 @@ def stage(path: Path, data: str | bytes) -> Path:
 
 
 def _stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = _temporary_sibling(path)
+    except FileNotFoundError:  # the first article of its month: one mkdir, not one per file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _temporary_sibling(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
@@ -115,6 +120,18 @@ def _stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def _temporary_sibling(path: Path) -> tuple[int, str]:
+    """A new file beside `path`, as `tempfile.mkstemp` makes one (exclusive, private), but
+    named by process and counter: mkstemp's random names and argument checks cost the
+    reading process of a big import more than the write itself."""
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_STAGED)}.tmp")
+        try:
+            return os.open(tmp, _EXCLUSIVE, 0o600), tmp
+        except FileExistsError:  # left by a killed import of a process with our pid
+            continue
 
 
 def commit(staged: list[tuple[Path, Path]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from slugify import slugify
 DEFAULT_PATH = Path("docs/_data/vocabulary.yml")
 
 
+@lru_cache(maxsize=4096)  # a site uses few tags, on every post: slugify is no cheap call
 def tag_slug(name: str) -> str:
     """The slug form every tag is compared in ("Electric Vehicles" → "electric-vehicles")."""
     return slugify(name.replace("&", " and "), max_length=60, word_boundary=True)

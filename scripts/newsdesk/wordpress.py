@@ -14,7 +14,7 @@ import html
 import json
 import mimetypes
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import PurePosixPath
@@ -148,72 +148,181 @@ def fill_footnotes(content: str, footnotes: str) -> str:
         for note in notes
         if isinstance(note, dict) and isinstance(note.get("content"), str)
     )
+    if "wp:footnotes" not in content:  # no block to fill: spare the regex its scan
+        return content
     return _FOOTNOTES_BLOCK.sub(f"<ol>{items}</ol>" if items else "", content, count=1)
 
 
 # --- wpautop (port of wp-includes/formatting.php, WordPress 6.x) ---------------------------
+#
+# Every article of an import goes through this, so each of WordPress's preg_replace calls is
+# written to cost a scan of the text and little more, and gives exactly what it gave as
+# written in formatting.php: alternations of tag names are tries (the regex engine tries
+# the branches of an alternation in turn, at every `<`), replacements that keep one group
+# are a split and a join rather than a Python call per match, and a replacement that
+# cannot match (its fixed text is absent) is skipped.
 
-_ALLBLOCKS = (
-    r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre"
-    r"|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article"
-    r"|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)"
-)
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex for any of the (non-empty, literal) `words`, as a trie. It matches exactly
+    what their plain alternation does wherever what follows a name settles where the match
+    ends (a tag's `[^>]*>`, or a delimiter no name holds), as in every use here."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for head, tails in heads.items():
+        rest = [tail for tail in tails if tail]
+        inner = _trie(rest) if rest else ""
+        if inner and "" in tails:
+            inner = f"(?:{inner})?"
+        branches.append(re.escape(head) + inner)
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_BLOCK_NAMES = (
+    "table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td", "th", "div",
+    "dl", "dd", "dt", "ul", "ol", "li", "pre", "form", "map", "area", "blockquote", "address",
+    "style", "p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "fieldset", "legend", "section",
+    "article", "aside", "hgroup", "header", "footer", "nav", "figure", "figcaption", "details",
+    "menu", "summary",
+)  # fmt: skip
+_ALLBLOCKS = _trie(_BLOCK_NAMES)
+_BLOCK_TAG = rf"</?{_ALLBLOCKS}[^>]*+>"
 # wp_html_split: tags, comments and CDATA sections, so newlines inside them are protected.
 _HTML_TOKEN = re.compile(r"(<(?:!--.*?(?:-->|\Z)|!\[CDATA\[.*?(?:\]\]>|\Z)|[^>]*>?))", re.DOTALL)
+# A line that ends inside a tag, on the reversed text: a newline, then (before it) a `<`
+# with no `>` or newline in between.
+_LINE_ENDS_IN_TAG = re.compile(r"\n[^<>\n]*<")
+# A comment or CDATA section with a newline before its end (or with no end).
+_SECTION_WITH_NEWLINE = re.compile(
+    r"<!(?:--(?:[^-\n]++|-(?!->))*+|\[CDATA\[(?:[^\]\n]++|\](?!\]>))*+)\n"
+)
 _NEWLINE_MARK = " <!-- wpnl --> "
 _KEEP_NEWLINE = "<WPPreserveNewline />"
-_PREFORMATTED = re.compile(r"<(script|style|svg|math).*?</\1>", re.DOTALL)
+# Elements whose line breaks are content: the element, its name, as a split gives them.
+_PREFORMATTED = re.compile(r"(<(script|style|svg|math).*?</\2>)", re.DOTALL)
+# Such an element with a newline before its end tag (or with no end tag).
+_PREFORMATTED_NEWLINE = re.compile(r"<(script|style|svg|math)(?:[^\n<]++|<(?!/\1>))*+\n")
+_BR_PAIR = re.compile(r"<br\s*/?>\s*<br\s*/?>")
+_BR = re.compile(r"<br/?>")  # `<br>` and `<br/>`, written `<br />` by WordPress
+_BLOCK_START = re.compile(rf"(<{_ALLBLOCKS}[\s/>])")
+_BLOCK_END = re.compile(rf"(</{_ALLBLOCKS}>|<hr\s*?/?>)")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Three plain lines or more, after a newline: `<p>text</p>`, the text holding something
+# visible and no `<`, `>`, `[` or `]` (see `_autop`).
+_PLAIN_LINE = r"<p>[^\S\n\r]*+[^\s<>\[\]][^<>\[\]\r\n]*+</p>\n"
+_PLAIN_RUN = re.compile(rf"\n((?:{_PLAIN_LINE}){{3,}})")
+# The same, but for the text's characters: quicker to find (see `_plain_runs`).
+_PARAGRAPH_RUN = re.compile(r"\n((?:<p>[^<]++</p>\n){3,})")
+_BLANK_PARAGRAPH = re.compile(r"<p>\s*</p>")
+# A plain line that stands in for the lines of a run while the passes run (see `_autop`).
+_STAND_IN_CHARACTER = "\ue000"
+_STAND_IN = f"<p>{_STAND_IN_CHARACTER}</p>\n"
+# WordPress's `(?<!<br />)\s*\n` → `<br />\n` read on the reversed text, where a match starts
+# at the line break instead of at every space of the page (see `_line_breaks`).
+_LINE_BREAK_REVERSED = re.compile(r"\n\s*(?!>/ rb<)")
 
-# (markers, [(pattern, replacement)]): WordPress's clean-ups of line breaks around
-# elements that must not get paragraphs, each applied only when a marker occurs.
+
+@dataclass(frozen=True)
+class _Rewrite:
+    """One preg_replace of wpautop: `pattern` → `template` (literal text and `\\N` groups).
+
+    `needs`: fixed texts of which every match holds one, so a text with none is left
+    alone unscanned.
+    """
+
+    pattern: re.Pattern[str]
+    template: str
+    needs: tuple[str, ...] = ()
+
+    def __call__(self, text: str) -> str:
+        if self.needs and not any(fixed in text for fixed in self.needs):
+            return text
+        if self.template == r"\1":  # the text between matches and each match's group
+            return "".join(self.pattern.split(text))
+        return self.pattern.sub(_replacement(self.template), text)
+
+
+def _rewrites(*rules: tuple[str, str] | tuple[str, str, tuple[str, ...]]) -> tuple[_Rewrite, ...]:
+    return tuple(_Rewrite(re.compile(rule[0]), *rule[1:]) for rule in rules)
+
+
+@dataclass(frozen=True)
+class _Tighten:
+    """WordPress's `\\s*(tag)\\s*`: the white space before and/or after each tag goes.
+
+    Done as a split at the tags (the pattern's one group), stripping the text around
+    them, since a pattern that starts with `\\s*` is tried at every character of the
+    text. The same white space goes: a tag is never white space, so the run a match takes
+    before it is all the white space since the previous tag or text, and the run after it
+    all the white space up to the next.
+    """
+
+    tag: re.Pattern[str]
+    before: bool
+    after: bool
+
+    def __call__(self, text: str) -> str:
+        parts = self.tag.split(text)  # text, tag, text… text
+        if len(parts) == 1:
+            return text
+        if self.before:
+            parts[0:-1:2] = [part.rstrip() for part in parts[0:-1:2]]
+        if self.after:
+            parts[2::2] = [part.lstrip() for part in parts[2::2]]
+        return "".join(parts)
+
+
+def _tighten(tag: str, before: bool = False, after: bool = False) -> _Tighten:
+    return _Tighten(re.compile(f"({tag})"), before, after)
+
+
+# (markers, clean-ups): WordPress's clean-ups of line breaks around elements that must not
+# get paragraphs, each applied only when a marker occurs.
 _COLLAPSE = (
-    (("<option",), [(r"\s*<option", "<option"), (r"</option>\s*", "</option>")]),
+    (("<option",), (_tighten("<option", before=True), _tighten("</option>", after=True))),
     (
         ("</object>",),
-        [
-            (r"(<object[^>]*>)\s*", r"\1"),
-            (r"\s*</object>", "</object>"),
-            (r"\s*(</?(?:param|embed)[^>]*>)\s*", r"\1"),
-        ],
+        (
+            _tighten(r"<object[^>]*>", after=True),
+            _tighten("</object>", before=True),
+            _tighten(r"</?(?:param|embed)[^>]*>", before=True, after=True),
+        ),
     ),
     (
         ("<source", "<track"),
-        [
-            (r"([<\[](?:audio|video)[^>\]]*[>\]])\s*", r"\1"),
-            (r"\s*([<\[]/(?:audio|video)[>\]])", r"\1"),
-            (r"\s*(<(?:source|track)[^>]*>)\s*", r"\1"),
-        ],
+        (
+            _tighten(r"[<\[](?:audio|video)[^>\]]*[>\]]", after=True),
+            _tighten(r"[<\[]/(?:audio|video)[>\]]", before=True),
+            _tighten(r"<(?:source|track)[^>]*>", before=True, after=True),
+        ),
     ),
     (
         ("<figcaption",),
-        [(r"\s*(<figcaption[^>]*>)", r"\1"), (r"</figcaption>\s*", "</figcaption>")],
+        (_tighten(r"<figcaption[^>]*>", before=True), _tighten("</figcaption>", after=True)),
     ),
 )
+_COLLAPSE_MARKER = re.compile("|".join(m for markers, _ in _COLLAPSE for m in markers))
 
 # `[^>]*+>`: possessive, as a tag's attributes can end only at its `>`; backtracking
-# through a long style attribute at every tag made these the slowest steps.
-_UNWRAP = (
+# through a long style attribute at every tag made these the slowest steps. The same holds
+# for `[^<]++` before `</`.
+_UNWRAP = _rewrites(
     (r"<p>\s*</p>", ""),
-    (r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>"),
-    (rf"<p>\s*(</?{_ALLBLOCKS}[^>]*+>)\s*</p>", r"\1"),
-    (r"<p>(<li.+?)</p>", r"\1"),
+    (r"<p>([^<]++)</(div|address|form)>", r"<p>\1</p></\2>", ("</div>", "</address>", "</form>")),
+    (rf"<p>\s*({_BLOCK_TAG})\s*</p>", r"\1"),
+    (r"<p>(<li.+?)</p>", r"\1", ("<p><li",)),
     (r"(?i)<p><blockquote([^>]*)>", r"<blockquote\1><p>"),
-    (r"</blockquote></p>", "</p></blockquote>"),
-    (rf"<p>\s*(</?{_ALLBLOCKS}[^>]*+>)", r"\1"),
-    (rf"(</?{_ALLBLOCKS}[^>]*+>)\s*</p>", r"\1"),
+    (r"</blockquote></p>", "</p></blockquote>", ("</blockquote></p>",)),
+    (rf"<p>\s*({_BLOCK_TAG})", r"\1"),
+    (rf"({_BLOCK_TAG})\s*</p>", r"\1"),
 )
 
-_TIDY_BREAKS = (
-    (rf"(</?{_ALLBLOCKS}[^>]*+>)\s*<br />", r"\1"),
+_TIDY_BREAKS = _rewrites(
+    (rf"({_BLOCK_TAG})\s*<br />", r"\1"),
     (r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1"),
-    (r"\n</p>$", "</p>"),
 )
-_BLOCK_START = re.compile(rf"<{_ALLBLOCKS}[\s/>]")
-_BLOCK_END = re.compile(rf"</{_ALLBLOCKS}>|<hr\s*?/?>")
-# A line break, with the white space around it, not already after a <br />: a run of
-# white space from its first character to its last newline. (WordPress writes it
-# `(?<!<br />)\s*\n`; starting with `\s` lets the regex skip to white space.)
-_LINE_BREAK = re.compile(r"\s(?<!<br />\s)\s*(?<=\n)")
 
 
 def wpautop(text: str, br: bool = True) -> str:
@@ -222,35 +331,119 @@ def wpautop(text: str, br: bool = True) -> str:
     Classic-editor posts are stored without `<p>`; without this step a whole post would
     become one paragraph. Block-level elements and `<pre>` are left as they are.
     """
-    if not text.strip():
+    if not text or text.isspace():
         return ""
     text, pre_blocks = _hide_pre(text + "\n")
-    text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text)
-    text = _BLOCK_START.sub(lambda m: "\n\n" + m[0], text)
-    text = _BLOCK_END.sub(lambda m: m[0] + "\n\n", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _replace_in_tags(text, "\n", _NEWLINE_MARK)
-    for markers, rules in _COLLAPSE:
-        if any(marker in text for marker in markers):
-            text = _apply(rules, text)
-    text = re.sub(r"\n\n+", "\n\n", text)
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p]
-    text = "".join(f"<p>{p.strip(chr(10))}</p>\n" for p in paragraphs)
-    text = _apply(_UNWRAP, text)
-    if br:
-        text = _PREFORMATTED.sub(lambda m: m[0].replace("\n", _KEEP_NEWLINE), text)
-        text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
-        text = _LINE_BREAK.sub("<br />\n", text)
-        text = text.replace(_KEEP_NEWLINE, "\n")
-    text = _apply(_TIDY_BREAKS, text)
+    text = _end_of_last_paragraph(_autop(text, br))
     for placeholder, original in pre_blocks.items():
         text = text.replace(placeholder, original)
+    if _NEWLINE_MARK.strip() not in text:  # both marks hold it
+        return text
     return text.replace(_NEWLINE_MARK, "\n").replace(_NEWLINE_MARK.strip(), "\n")
 
 
-def _apply(rules: Iterable[tuple[str, str]], text: str) -> str:
-    for pattern, template in rules:
-        text = re.sub(pattern, _replacement(template), text)
+_Collapse = list[tuple[_Tighten, ...]]
+
+
+def _autop(text: str, br: bool) -> str:
+    """wpautop's passes over `text`, but for the middle of each run of plain lines.
+
+    A plain line, `<p>text</p>` (see `_PLAIN_RUN`), comes out of every pass as it went in,
+    inside a script element or not, and no match of a pass reaches from one plain line
+    into the next. So in a run of them the lines between the first and the last are taken
+    out, and one plain line of a character the text lacks stands in for them while the
+    passes read the rest; in what they give, the lines go back where it stands. Most of a
+    post saved by the block editor, or exported already rendered, is plain lines.
+    """
+    pieces = _pieces(text) if _STAND_IN_CHARACTER not in text else [text]
+    read = _STAND_IN.join(pieces[::2])  # to read, to copy, to read… to read
+    # Which clean-ups apply is decided on the whole text, as WordPress does (the plain
+    # lines hold none of the markers).
+    found = set(_COLLAPSE_MARKER.findall(read))
+    collapse = [tightens for markers, tightens in _COLLAPSE if found.intersection(markers)]
+    pieces[::2] = _passes(read, br, collapse).split(_STAND_IN)
+    return "".join(pieces)
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut before and after the middle of each run of plain lines, unless a comment
+    or CDATA section is open there (it would swallow the lines)."""
+    pieces = []
+    start = 0
+    for run_start, run_end in _plain_runs(text):
+        first_end = text.index("\n", run_start) + 1
+        last_start = text.rindex("\n", run_start, run_end - 1) + 1
+        if not _open_section(text, start, first_end):
+            pieces += [text[start:first_end], text[first_end:last_start]]
+            start = last_start
+    pieces.append(text[start:])
+    return pieces
+
+
+def _plain_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Where the runs of `_PLAIN_RUN` are. A run of `<p>…</p>` lines holding no `<` is one
+    when counts show that no line holds a newline or `>`, and no `[`, `]`, `\r` or blank
+    line is found; reading the text against a set of characters costs more."""
+    for candidate in _PARAGRAPH_RUN.finditer(text):
+        run = candidate[1]
+        lines = run.count("</p>\n")
+        plain = run.count("\n") == lines and run.count(">") == 2 * lines
+        if plain and not any(c in run for c in "[]\r") and not _BLANK_PARAGRAPH.search(run):
+            yield candidate.span(1)
+        else:
+            runs = _PLAIN_RUN.finditer(text, candidate.start(), candidate.end())
+            yield from (plain.span(1) for plain in runs)
+
+
+def _open_section(text: str, start: int, end: int) -> bool:
+    """Whether a comment or CDATA section begun in text[start:end] is still open at `end`.
+    If the last one begun is closed, every one is; a tag is closed, as a plain line ends it.
+    """
+    for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>")):
+        last = text.rfind(opener, start, end)
+        if last != -1 and text.find(closer, last + len(opener), end) == -1:
+            return True
+    return False
+
+
+def _passes(text: str, br: bool, collapse: _Collapse) -> str:
+    """WordPress's passes from `<br>` pairs to the tidying of `<br />`s."""
+    text = _around_blocks(_BR_PAIR.sub("\n\n", text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _mark_newlines_in_tags(text)
+    for tightens in collapse:
+        for tighten in tightens:
+            text = tighten(text)
+    # WordPress first collapses runs of newlines to two; the split reads any run as one
+    # break, and a run of newlines lies wholly inside one, so that step changes nothing.
+    text = _paragraphs(text)
+    text = _apply(_UNWRAP, text)
+    return _apply(_TIDY_BREAKS, _break_lines(text) if br else text)
+
+
+def _break_lines(text: str) -> str:
+    """Line breaks → `<br />`, but inside script, style, svg and math elements."""
+    # <script>, <style>, <svg>, <math> with a newline inside
+    keep = ("<s" in text or "<m" in text) and _PREFORMATTED_NEWLINE.search(text)
+    if keep:
+        text = _keep_preformatted_newlines(text)
+    # A mark the text held itself becomes a newline too, as in WordPress.
+    return _line_breaks(_BR.sub("<br />", text)).replace(_KEEP_NEWLINE, "\n")
+
+
+def _keep_preformatted_newlines(text: str) -> str:
+    """Newlines inside script, style, svg and math elements → `_KEEP_NEWLINE`, out of
+    reach of the `<br />`s."""
+    parts = _PREFORMATTED.split(text)  # text, element, name, text…
+    parts[1::3] = [element.replace("\n", _KEEP_NEWLINE) for element in parts[1::3]]
+    del parts[2::3]
+    return "".join(parts)
+
+
+def _apply(rewrites: Iterable[_Rewrite], text: str) -> str:
+    for rewrite in rewrites:
+        text = rewrite(text)
     return text
 
 
@@ -258,14 +451,53 @@ def _apply(rules: Iterable[tuple[str, str]], text: str) -> str:
 def _replacement(template: str) -> str | Callable[[re.Match[str]], str]:
     """`template` (literal text and `\\N` groups) as re.sub's replacement: literal text as
     it is, and groups filled by a function rather than by re, whose expansion of a
-    template runs as Python code for every match (a third of wpautop's time)."""
+    template runs as Python code for every match."""
     pieces = re.split(r"\\(\d)", template)
     if len(pieces) == 1:
         return template
-    if pieces[0] == pieces[2] == "" and len(pieces) == 3:  # `\\1`, the common case
-        group = int(pieces[1])
-        return lambda m: m[group] or ""
     return lambda m: "".join(m[int(p)] or "" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _around_blocks(text: str) -> str:
+    """Two newlines before every block element's start tag and after every end tag and
+    `<hr>` (WordPress's two replacements, as splits: no Python call per tag)."""
+    parts = _BLOCK_START.split(text)  # text, tag, text, tag… text
+    text = "\n\n".join([parts[0], *map(str.__add__, parts[1::2], parts[2::2])])
+    parts = _BLOCK_END.split(text)
+    return "\n\n".join([*map(str.__add__, parts[:-1:2], parts[1::2]), parts[-1]])
+
+
+def _paragraphs(text: str) -> str:
+    """Each stretch of the text between breaks (white space holding two newlines or more)
+    in `<p>`, without the newlines at its ends.
+
+    A break runs from the first newline of its white space to the last, so only the first
+    stretch can start with a newline and only the last can end with one.
+    """
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p]
+    if not paragraphs:
+        return ""
+    paragraphs[0] = paragraphs[0].strip("\n")
+    paragraphs[-1] = paragraphs[-1].strip("\n")
+    return "<p>" + "</p>\n<p>".join(paragraphs) + "</p>\n"
+
+
+def _line_breaks(text: str) -> str:
+    """Each line break, with the white space before it, → `<br />\\n`, unless the white
+    space follows a `<br />` (then its first character stays and the rest goes, if a line
+    break is left). WordPress's pattern starts at any white space; on the reversed text
+    the match starts at the (last) line break, which the regex engine finds at once, and
+    ends where the white space does, one character short of a `<br />`."""
+    return _LINE_BREAK_REVERSED.sub("\n>/ rb<", text[::-1])[::-1]
+
+
+def _end_of_last_paragraph(text: str) -> str:
+    """WordPress's `\\n</p>$` → `</p>`: `$` is the end, or a newline ending the text."""
+    if text.endswith("\n</p>"):
+        return text[:-5] + "</p>"
+    if text.endswith("\n</p>\n"):
+        return text[:-6] + "</p>\n"
+    return text
 
 
 def _hide_pre(text: str) -> tuple[str, dict[str, str]]:
@@ -286,10 +518,21 @@ def _hide_pre(text: str) -> tuple[str, dict[str, str]]:
     return "".join([*out, last]), kept
 
 
-def _replace_in_tags(text: str, old: str, new: str) -> str:
+def _mark_newlines_in_tags(text: str) -> str:
+    """Newlines inside tags and comments → `_NEWLINE_MARK`, so they make no paragraphs."""
+    if not _tags_may_hold_newlines(text):  # splitting makes two strings per tag
+        return text
     parts = _HTML_TOKEN.split(text)
-    parts[1::2] = [p.replace(old, new) for p in parts[1::2]]
+    parts[1::2] = [p.replace("\n", _NEWLINE_MARK) for p in parts[1::2]]
     return "".join(parts)
+
+
+def _tags_may_hold_newlines(text: str) -> bool:
+    """False when no tag, comment or CDATA section of the text (as _HTML_TOKEN splits it)
+    holds a newline. A tag holding one starts on a line that ends after a `<` with no
+    `>` since, which the reversed text shows right after that line's newline; a comment
+    or CDATA section holding one has a newline before its end."""
+    return bool(_LINE_ENDS_IN_TAG.search(text[::-1]) or _SECTION_WITH_NEWLINE.search(text))
 
 
 # --- shortcodes -----------------------------------------------------------------------------
@@ -311,6 +554,7 @@ _ATTRIBUTE = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"]+$")
 # autoembed(): a URL alone on its line, or alone in a paragraph.
 _URL_LINE = re.compile(r"^([ \t]*)(https?://[^\s<>\"]+)([ \t]*)$", re.MULTILINE)
+_URL_LINE_START = re.compile(r"\n[ \t]*https?://")
 _URL_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.IGNORECASE)
 # img_caption_shortcode(): without a caption attribute, the text after the image is it.
 _CAPTIONED = re.compile(
@@ -321,6 +565,9 @@ _MEDIA_SOURCES: dict[MediaKind, tuple[str, ...]] = {
     "video": ("src", "mp4", "m4v", "webm", "ogv", "mov", "wmv", "flv"),
 }
 _MEDIA_ELEMENT = re.compile(r"<(audio|video)\b([^>]*)>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
+# What any match of _MEDIA_ELEMENT starts with (`a` and `v` have no other case forms), found
+# by a scan for `<`: a case-insensitive pattern is tried at every `<` letter by letter.
+_MEDIA_START = re.compile(r"<[aAvV]")
 _SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 GALLERY_NOTE = "The original post showed a gallery here; its images are not in the export."
 
@@ -369,10 +616,15 @@ class _Expander:
     post_id: str
 
     def expand(self, text: str) -> str:
-        text = _SHORTCODE.sub(self._replace, text)
-        text = _URL_LINE.sub(lambda m: f"{m[1]}{_link(m[2], m[2])}{m[3]}", text)
+        brackets = "[" in text  # no shortcode, and no URL can bring a closer in
+        if brackets:
+            text = _SHORTCODE.sub(self._replace, text)
+        # `^` of a multi-line pattern is tried at every character: look for a URL at the
+        # start or after a newline first, which the regex engine finds by the newline.
+        if _URL_LINE.match(text) or _URL_LINE_START.search(text):
+            text = _URL_LINE.sub(lambda m: f"{m[1]}{_link(m[2], m[2])}{m[3]}", text)
         text = _URL_PARAGRAPH.sub(lambda m: f"{m[1]}{_link(m[2], m[2])}{m[3]}", text)
-        return _STRAY_CLOSER.sub(self._drop_closer, text)
+        return _STRAY_CLOSER.sub(self._drop_closer, text) if brackets else text
 
     def _replace(self, m: re.Match[str]) -> str:
         escaped, name, raw_attrs, _self_closing, content, escaped_end = m.groups()
@@ -448,7 +700,7 @@ def media_links(html_text: str) -> str:
         found = _SRC.search(m[2]) or _SRC.search(m[3])
         return _media_link(m[1].lower(), html.unescape(found[1])) if found else ""
 
-    return _MEDIA_ELEMENT.sub(link, html_text)
+    return _MEDIA_ELEMENT.sub(link, html_text) if _MEDIA_START.search(html_text) else html_text
 
 
 def _is_plugin_shortcode(m: re.Match[str], attrs: Attributes) -> bool:

@@ -21,6 +21,12 @@ class Removal:
     excerpt: str
 
 
+@cache
+def _counted(rule: str) -> Removal:
+    """The excerpt-less removal of `rule`: frozen, so one serves every count."""
+    return Removal(rule, "")
+
+
 @dataclass
 class Report:
     """What the cleaner removed from one article, rule by rule.
@@ -35,7 +41,7 @@ class Report:
     def add(self, rule: str, text: str | Callable[[], str], limit: int = 120) -> None:
         """Record a removal; `text` may be a function, called only if excerpts are kept."""
         if not self.excerpts:
-            self.removals.append(Removal(rule, ""))
+            self.removals.append(_counted(rule))
             return
         excerpt = " ".join((text if isinstance(text, str) else text()).split())
         if len(excerpt) > limit:
