@@ -553,6 +553,18 @@ def _contains_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
     return any(words[i : i + size] == run for i in range(len(words) - size + 1))
 
 
+def _remove_outermost(
+    job: _Job, rule: Rule, found: list[HtmlElement], media: Sequence[str]
+) -> None:
+    """Remove the outermost of `found`, in document order, but none that is or holds one of
+    the `media` tags: such an element shows something without text."""
+    if found:
+        holders = _holding(job.root, media)
+        found = [e for e in found if e not in holders]
+    for element in _outermost(found):
+        job.remove(rule, element)
+
+
 def _holding(root: HtmlElement, media: Sequence[str]) -> set[HtmlElement]:
     """The elements that are or hold one of the `media` tags: one pass over the tree, where
     asking each candidate (element.iter) costs a tag matcher per element."""
@@ -693,12 +705,7 @@ def _labels(rule: Rule) -> _Step:
 
     def step(job: _Job) -> None:
         texts = job.texts.all()
-        found = [e for e, text in texts.items() if is_label(text)]
-        if found:
-            media = _holding(job.root, _MEDIA)
-            found = [e for e in found if e not in media]
-        for element in _outermost(found):
-            job.remove(rule, element)
+        _remove_outermost(job, rule, [e for e, text in texts.items() if is_label(text)], _MEDIA)
 
     return step
 
@@ -759,12 +766,7 @@ def _empty(rule: Rule) -> _Step:
             candidates: Iterable[HtmlElement] = job.root.iterdescendants(*tags)
         else:
             candidates = (e for e in _elements(job.root) if e.tag in tags)
-        found = [e for e in candidates if _is_blank(job.texts.of(e))]
-        if found:
-            media = _holding(job.root, keep)
-            found = [e for e in found if e not in media]
-        for element in _outermost(found):
-            job.remove(rule, element)
+        _remove_outermost(job, rule, [e for e in candidates if _is_blank(job.texts.of(e))], keep)
 
     return step
 
