@@ -16,9 +16,13 @@ The binary comes from the `pagefind_bin` wheel (pagefind[bin]): nothing is downl
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import resource
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,11 @@ from pathlib import Path
 import pagefind_bin
 
 BUNDLE_DIR = "pagefind"  # under site_dir; assets/javascripts/search.js loads it from there
+# In the bundle: the other shards' bundles, as URLs relative to it (a JSON list).
+SHARDS_FILE = "newsdesk-shards.json"
+# HTML pages per Pagefind run, about 0.7 GB of Pagefind's memory at most; the environment
+# variable sets another number (less memory, or, in the tests, shards of a small site).
+SHARD_PAGES = int(os.environ.get("NEWSDESK_PAGEFIND_SHARD_PAGES", "4000"))
 # Never indexed: the "¶" permalinks MkDocs adds to headings (they would end every title).
 EXCLUDE = ".headerlink"
 # Material 9.8's content area (base.html): everything Pagefind may index is inside it.
@@ -80,28 +89,72 @@ def needs_index(site_dir: Path) -> bool:
     return not (_session.dirty and (site_dir / BUNDLE_DIR / "pagefind.js").is_file())
 
 
-def command(site_dir: Path) -> list[str]:
-    """Pagefind's command line: index the built site into site_dir/pagefind."""
+def command(site_dir: Path, source: Path | None = None, bundle: str = BUNDLE_DIR) -> list[str]:
+    """Pagefind's command line: index the pages under `source` (the built site itself, or
+    a shard of it) into site_dir/`bundle`."""
     executable = pagefind_bin.get_executable()
     return [
         str(executable),
-        *("--site", str(site_dir), "--output-path", str(site_dir / BUNDLE_DIR)),
+        *("--site", str(source or site_dir), "--output-path", str(site_dir / bundle)),
         *("--root-selector", ROOT, "--exclude-selectors", EXCLUDE),
     ]
 
 
-def index(site_dir: Path) -> Indexed:
+def index(site_dir: Path, shard_pages: int | None = None) -> Indexed:
     """Run Pagefind over `site_dir`; raises SearchIndexError with Pagefind's own output.
+
+    Pagefind holds what it learns of every page until it writes the index, about 170 KB
+    a page here (1.7 GB for 10,000 articles), so a site of more than `shard_pages` HTML
+    files is indexed in shards, one after the other, the first into the bundle and each
+    other into a folder of it; the browser merges them (`SHARDS_FILE` lists the others for
+    assets/javascripts/search.js). Shard 0 is written first: nothing removes the others.
 
     Peak RSS is that of this process's largest child so far: in a build, Pagefind is the
     only child the MkDocs process starts, so it is Pagefind's.
     """
     started = time.perf_counter()
-    result = subprocess.run(command(site_dir), capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    shard_pages = shard_pages or SHARD_PAGES
+    pages = sorted(site_dir.rglob("*.html"))
+    shards = _shards(site_dir, pages, shard_pages) if len(pages) > shard_pages else [None]
+    bundles = [BUNDLE_DIR, *(f"{BUNDLE_DIR}/shard-{number}" for number in range(1, len(shards)))]
+    try:
+        runs = zip(shards, bundles, strict=True)
+        indexed = sum(_run(command(site_dir, shard, bundle)) for shard, bundle in runs)
+    finally:
+        if shards[0] is not None:
+            shutil.rmtree(shards[0].parent)
+    extra = [f"shard-{number}/" for number in range(1, len(shards))]
+    (site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps(extra), encoding="utf-8")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return Indexed(indexed, time.perf_counter() - started, peak_kib / 1024)
+
+
+def _shards(site_dir: Path, pages: list[Path], shard_pages: int) -> list[Path]:
+    """The searchable pages split into folders of at most `shard_pages`, each mirroring
+    the site's paths (so Pagefind gives every page its URL) with hard links, not copies.
+
+    Only pages marked data-pagefind-body go into a shard: Pagefind indexes every other
+    page whole as soon as its shard holds no marked one.
+    """
+    searchable = [page for page in pages if b"data-pagefind-body" in page.read_bytes()]
+    count = max(1, -(-len(searchable) // shard_pages))
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-shards-", dir=site_dir.parent))
+    shards = []
+    for number in range(count):
+        shard = work / str(number)
+        for page in searchable[number::count]:
+            link = shard / page.relative_to(site_dir)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, link)
+        shards.append(shard)
+    return shards
+
+
+def _run(argv: list[str]) -> int:
+    """One Pagefind run; the number of pages it indexed."""
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed (exit {result.returncode}):\n{output.strip()}")
     found = _PAGES.search(output)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    return Indexed(int(found.group(1)) if found else 0, seconds, peak_kib / 1024)
+    return int(found.group(1)) if found else 0

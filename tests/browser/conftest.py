@@ -39,9 +39,11 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def build_site(config: Path, site: Path) -> Path:
-    command, env = bench.mkdocs_build(config, site)
-    result = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True)
+def build_site(config: Path, site: Path, env: dict[str, str] | None = None) -> Path:
+    command, build_env = bench.mkdocs_build(config, site)
+    result = subprocess.run(
+        command, cwd=config.parent, env={**build_env, **(env or {})}, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 
@@ -50,6 +52,14 @@ def build_site(config: Path, site: Path) -> Path:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repo's own docs/ (the seed articles) built with the repo's mkdocs.yml."""
     return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site with its search index built in shards of 3 pages (as a large archive's
+    is, in shards of thousands: newsdesk.search.index)."""
+    site = tmp_path_factory.mktemp("sharded") / "site"
+    return build_site(REPO / "mkdocs.yml", site, {"NEWSDESK_PAGEFIND_SHARD_PAGES": "3"})
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +91,12 @@ def serve(directory: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def real_url(real_site: Path) -> Iterator[str]:
     with serve(real_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sharded_url(sharded_site: Path) -> Iterator[str]:
+    with serve(sharded_site) as url:
         yield url
 
 

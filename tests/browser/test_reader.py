@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from newsdesk import bench_search
+from newsdesk import search as search_index
 from newsdesk.article import loads
 
 from .conftest import REPO, Visit
@@ -108,6 +110,25 @@ def test_typing_china_in_search_shows_the_china_tagged_articles_first(visit: Vis
     expect(page.locator(".nd-search__status")).to_contain_text("for “china”")
     expect(results.nth(len(expected) - 1)).to_be_visible()
     assert set(article_titles(results)[: len(expected)]) == expected
+
+
+def test_a_search_index_in_shards_searches_and_filters_as_one(
+    visit: Visit, sharded_site: Path, sharded_url: str
+):
+    shards = json.loads((sharded_site / "pagefind" / search_index.SHARDS_FILE).read_text())
+    assert len(shards) >= 2
+    page = visit.page
+    page.goto(sharded_url)
+    results = search(page, "china")
+    expected = {seed.meta["title"] for seed in tagged("china")}
+    expect(results.nth(len(expected) - 1)).to_be_visible()
+    assert set(article_titles(results)[: len(expected)]) == expected
+    options = page.get_by_role("combobox", name="Tag").locator("option").all_inner_texts()
+    assert f"china ({len(expected)})" in options  # counts summed over the shards
+    choose_tag(page, "xiaomi")
+    narrowed = {seed.meta["title"] for seed in tagged("xiaomi") if "china" in seed.meta["tags"]}
+    expect(page.locator(".nd-search__status")).to_have_text(f"{len(narrowed)} results for “china”")
+    assert set(results.all_inner_texts()) == narrowed
 
 
 def test_tag_pages_are_findable_in_search(visit: Visit, real_url: str):

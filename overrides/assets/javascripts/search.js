@@ -33,6 +33,9 @@
   function load() {
     pagefind ??= import(new URL("pagefind.js", bundle).href).then(async (module) => {
       await module.options({ baseUrl: root.pathname });
+      // A large archive is indexed in shards (newsdesk.search.index): merge the others.
+      const shards = await fetch(new URL("newsdesk-shards.json", bundle)).then((r) => r.json());
+      for (const shard of shards) await module.mergeIndex(new URL(shard, bundle).href);
       await module.init();
       fillTags(await module.filters());
       return module;
