@@ -11,6 +11,9 @@ Pagefind reads only each page's content area (--root-selector): Material's heade
 navigation and footer are most of every page's bytes and never indexed, and skipping
 them takes 40% off Pagefind's time.
 
+A large site is indexed in shards, so Pagefind's memory stays bounded as the archive
+grows; the browser merges them (see `index`).
+
 The binary comes from the `pagefind_bin` wheel (pagefind[bin]): nothing is downloaded.
 """
 
