@@ -148,7 +148,10 @@ def _shards(site_dir: Path, pages: list[Path], shard_pages: int) -> list[Path]:
         for page in searchable[number::count]:
             link = shard / page.relative_to(site_dir)
             link.parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, link)
+            try:
+                os.link(page, link)
+            except OSError:  # another filesystem, or one without hard links
+                shutil.copyfile(page, link)
         shards.append(shard)
     return shards
 
