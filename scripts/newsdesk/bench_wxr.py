@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -264,13 +264,10 @@ def run_newsdesk(export: Path, work: Path, runs: int) -> Result:
         results.append(measure("newsdesk import", command, log, docs / "articles"))
     if runs > 1:
         print("newsdesk import runs (s):", *(f"{r.seconds:.1f}" for r in results))
-    median = sorted(results, key=lambda r: r.seconds)[(runs - 1) // 2]
-    return Result(
-        median.label,
-        median.seconds,
-        max(r.peak_tree_pss_mib for r in results),
-        max(r.peak_process_rss_mib for r in results),
-        median.outputs,
+    return replace(
+        sorted(results, key=lambda r: r.seconds)[(runs - 1) // 2],
+        peak_tree_pss_mib=max(r.peak_tree_pss_mib for r in results),
+        peak_process_rss_mib=max(r.peak_process_rss_mib for r in results),
     )
 
 

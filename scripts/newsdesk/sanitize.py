@@ -191,14 +191,10 @@ def sanitize(html_text: str) -> str:
     return _bleached(root)[0]
 
 
-def sanitize_tree(root: lxml.html.HtmlElement) -> str:
-    """`sanitize(serialize_fragment(root))` without parsing again; `root` is pruned in place."""
-    return sanitized_tree(root)[0]
-
-
 def sanitized_tree(root: lxml.html.HtmlElement) -> tuple[str, lxml.html.HtmlElement | None]:
-    """`sanitize_tree`'s HTML, and `root` when it has become the tree of that HTML (the
-    common case), so a caller that reads the result as a tree need not parse it again.
+    """`sanitize(serialize_fragment(root))` without parsing again (`root` is pruned in
+    place), and `root` when it has become the tree of that HTML (the common case), so a
+    caller that reads the result as a tree need not parse it again.
 
     The parse would drop a leading run of whitespace, so that goes here too. A tree that
     holds characters XML cannot hold (decoded from a `&#12;`) takes the string path, whose

@@ -119,14 +119,14 @@ def index(site_dir: Path, shard_pages: int | None = None) -> Indexed:
     shard_pages = shard_pages or SHARD_PAGES
     pages = sorted(site_dir.rglob("*.html"))
     shards = _shards(site_dir, pages, shard_pages) if len(pages) > shard_pages else [None]
-    bundles = [BUNDLE_DIR, *(f"{BUNDLE_DIR}/shard-{number}" for number in range(1, len(shards)))]
+    extra = [f"shard-{number}/" for number in range(1, len(shards))]  # relative to the bundle
+    bundles = [BUNDLE_DIR, *(f"{BUNDLE_DIR}/{shard}" for shard in extra)]
     try:
         runs = zip(shards, bundles, strict=True)
         indexed = sum(_run(command(site_dir, shard, bundle)) for shard, bundle in runs)
     finally:
         if shards[0] is not None:
             shutil.rmtree(shards[0].parent)
-    extra = [f"shard-{number}/" for number in range(1, len(shards))]
     (site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps(extra), encoding="utf-8")
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     return Indexed(indexed, time.perf_counter() - started, peak_kib / 1024)
