@@ -1,13 +1,16 @@
-"""Index the built site with Pagefind (newsdesk.search), so `make site`, `mkdocs build`
-and `make serve` all get search. A `mkdocs serve --dirty` rebuild keeps the index of the
-server's first build (newsdesk.search.needs_index).
+"""Index every page with Pagefind as it is rendered (newsdesk.search), so `make site`,
+`mkdocs build` and `make serve` all get search. A `mkdocs serve --dirty` rebuild keeps
+the index of the server's first build (newsdesk.search.needs_index).
 """
 
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from newsdesk import search
 
@@ -18,13 +21,32 @@ def on_startup(command: str, dirty: bool) -> None:
     search.start(dirty)
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    site_dir = Path(config.site_dir)
-    if not search.needs_index(site_dir):
+def on_pre_build(config: MkDocsConfig) -> None:
+    if not search.begin(Path(config.site_dir)):
         log.info("Pagefind: kept the index of the first build (restart to refresh it)")
-        return
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    search.expect(len(files.documentation_pages()))
+    return env
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     try:
-        indexed = search.index(site_dir)
+        search.add(page.file.dest_uri, output)
     except search.SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
-    log.info(indexed.summary())
+    return output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        indexed = search.finish()
+    except search.SearchIndexError as exc:
+        raise PluginError(str(exc)) from exc
+    if indexed:
+        log.info(indexed.summary())
+
+
+def on_build_error(error: Exception) -> None:
+    search.abort()

@@ -1,18 +1,15 @@
-"""When the build runs Pagefind (newsdesk.search); what it indexes is tested on real
+"""The search index a build writes (newsdesk.search); what it finds is tested on real
 builds in test_site_build.py and in the browser."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from newsdesk import search
-
-
-def test_pagefind_reads_only_the_content_area_and_writes_into_the_site(tmp_path: Path):
-    command = search.command(tmp_path)
-    assert command[command.index("--root-selector") + 1] == search.ROOT
-    assert command[command.index("--output-path") + 1] == str(tmp_path / "pagefind")
 
 
 def test_only_a_dirty_build_of_an_indexed_site_keeps_its_index(tmp_path: Path):
@@ -24,36 +21,99 @@ def test_only_a_dirty_build_of_an_indexed_site_keeps_its_index(tmp_path: Path):
         (tmp_path / "pagefind").mkdir()
         (tmp_path / "pagefind" / "pagefind.js").write_text("", encoding="utf-8")
         assert not search.needs_index(tmp_path)
+        assert not search.begin(tmp_path)
         search.start(dirty=False)
         assert search.needs_index(tmp_path)  # a clean build empties the site first
     finally:
         search.start(dirty=False)
 
 
-def _page(path: Path, body: str, marked: bool = True) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _page(body: str, marked: bool = True) -> str:
     inner = f"<div data-pagefind-body>{body}</div>" if marked else body
-    path.write_text(
-        f'<html lang="en"><body><article class="md-content__inner">{inner}</article></body></html>',
-        encoding="utf-8",
+    return (
+        '<html lang="en"><body><nav><h1>Site menu</h1></nav>'
+        f'<article class="md-content__inner">{inner}</article></body></html>'
     )
 
 
-def test_a_site_over_the_shard_size_is_indexed_in_shards_of_its_searchable_pages(tmp_path: Path):
-    site = tmp_path / "site"
-    for n in range(5):
-        _page(site / f"p{n}" / "index.html", f"<h1>Page {n}</h1><p>shared words {n}</p>")
-    _page(site / "plain" / "index.html", "<p>navigation only</p>", marked=False)
-    indexed = search.index(site, shard_pages=2)
-    assert indexed.pages == 5  # the unmarked page in none of the shards
-    shards = json.loads((site / "pagefind" / search.SHARDS_FILE).read_text(encoding="utf-8"))
-    assert shards == ["shard-1/", "shard-2/"]  # 5 pages in shards of at most 2
-    for shard in ["", *shards]:
-        assert (site / "pagefind" / shard / "pagefind-entry.json").is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # the shards' links are gone
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's record of each page in `bundle`, by URL (gzipped JSON after a marker)."""
+    records = {}
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        records[record["url"]] = record
+    return records
 
 
-def test_a_small_site_is_one_index_with_no_shards(tmp_path: Path):
-    _page(tmp_path / "index.html", "<h1>Only</h1>")
-    assert search.index(tmp_path, shard_pages=2).pages == 1
+def test_pages_are_indexed_by_their_path_in_the_site_from_their_content_area(tmp_path: Path):
+    indexer = search.Indexer(tmp_path)
+    heading = '<h1 id="a">Rates rise<a class="headerlink" href="#a">¶</a></h1><p>Bank news</p>'
+    indexer.add("news/rates/index.html", _page(heading))
+    indexer.add("about/index.html", _page("<h1>About</h1>", marked=False))
+    indexed = indexer.finish()
+    assert (indexed.pages, indexed.shards) == (1, 1)
+    [(url, record)] = _fragments(tmp_path / "pagefind").items()
+    assert url == "/news/rates/"
+    assert record["meta"]["title"] == "Rates rise"  # no "¶", no "Site menu"
     assert json.loads((tmp_path / "pagefind" / search.SHARDS_FILE).read_text()) == []
+
+
+def test_a_site_over_the_shard_size_is_indexed_in_shards_the_main_bundle_lists(tmp_path: Path):
+    indexer = search.Indexer(tmp_path, shard_pages=2)
+    for n in range(5):
+        indexer.add(f"p{n}/index.html", _page(f"<h1>Page {n}</h1><p>shared words {n}</p>"))
+    indexed = indexer.finish()
+    assert (indexed.pages, indexed.shards) == (5, 3)
+    bundle = tmp_path / "pagefind"
+    shards = json.loads((bundle / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert shards == ["shard-1/", "shard-2/"]  # pages 0-1 and 2-3; page 4 in the main one
+    urls = [sorted(_fragments(bundle / shard)) for shard in shards] + [sorted(_fragments(bundle))]
+    assert urls == [["/p0/", "/p1/"], ["/p2/", "/p3/"], ["/p4/"]]
+    assert (bundle / "pagefind.js").is_file()
+
+
+def test_a_site_without_searchable_pages_still_gets_the_script_the_dialog_loads(tmp_path: Path):
+    assert search.Indexer(tmp_path).finish().pages == 0
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_pagefind_that_dies_fails_the_build_with_what_it_said(tmp_path: Path):
+    indexer = search.Indexer(tmp_path)
+    indexer.add("a/index.html", _page("<h1>A</h1>"))
+    indexer._services[-1]._process.kill()
+    with pytest.raises(search.SearchIndexError, match="pagefind stopped"):
+        indexer.add("b/index.html", _page("<h1>B</h1>" + "words " * 50_000))
+        indexer.finish()
+
+
+def test_pagefind_is_sent_the_content_area_in_the_pages_own_html_tag():
+    page = '<!doctype html><html lang="de" class="x"><head><title>T</title></head><body>'
+    page += '<nav>menu</nav><article class="md-content__inner md-typeset"><p>Text</p></article>'
+    page += "<footer>foot</footer></body></html>"
+    assert search.content_area(page) == (
+        '<html lang="de" class="x"><body>'
+        '<article class="md-content__inner md-typeset"><p>Text</p></article></body></html>'
+    )
+    assert search.content_area("<html><body><p>No content area</p></body></html>") == (
+        "<html><body><p>No content area</p></body></html>"
+    )
+
+
+def test_the_last_third_of_a_build_of_known_size_is_a_shard_of_its_own(tmp_path: Path):
+    indexer = search.Indexer(tmp_path, expected=search.TAIL_SPLIT * 3 // 2 + 1)
+    for n in range(indexer.expected):
+        marked = n != 0  # an unmarked page counts as rendered, not as indexed
+        indexer.add(f"p{n}/index.html", _page(f"<h1>Page {n}</h1>", marked=marked))
+    indexed = indexer.finish()
+    assert indexed.shards == 2
+    assert len(_fragments(tmp_path / "pagefind" / "shard-1")) == search.TAIL_SPLIT
+    assert len(_fragments(tmp_path / "pagefind")) == search.TAIL_SPLIT // 2
+
+
+def test_a_failed_build_leaves_no_pagefind_running(tmp_path: Path):
+    indexer = search.Indexer(tmp_path, shard_pages=1)
+    for n in range(3):
+        indexer.add(f"p{n}/index.html", _page(f"<h1>Page {n}</h1>"))
+    indexer.abort()
+    assert [service._process.poll() is not None for service in indexer._services] == [True] * 3

@@ -65,6 +65,25 @@ def test_two_articles_with_same_date_and_slug_get_distinct_paths(tmp_path):
     assert third.path.name == "a-story-2.md"
 
 
+def test_a_placement_is_planned_as_its_article_is(tmp_path):
+    claimed: set[Path] = set()
+    expectations = ("2026/04/a-story.md", "2026/04/a-story-2.md", "2026/a-story.md")
+    for n, expected in enumerate(expectations, start=1):
+        article = make(guid=f"https://x/?p={n}", date="2026" if n == 3 else "2026-04-27")
+        text = schema.dumps(article)
+        decision = store.plan(article, text, tmp_path, claimed)
+        assert store.plan(store.placement(article), text, tmp_path, claimed) == decision
+        assert decision == store.Plan(tmp_path / "articles" / expected, "write")
+        claimed.add(decision.path)
+
+
+def test_a_staged_file_holds_every_byte(tmp_path):
+    payload = "ü – 日本\n".encode() * 300_000  # several writes' worth
+    target = tmp_path / "a" / "b.md"
+    store.commit([(store.stage(target, payload), target)])
+    assert target.read_bytes() == payload
+
+
 def test_atomic_write_leaves_no_temporary_files(tmp_path):
     target = tmp_path / "a" / "b.md"
     store.write_atomic(target, "text")

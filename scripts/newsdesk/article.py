@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 import frontmatter
@@ -354,7 +355,15 @@ def dumps(article: Article) -> str:
     if article.body_format != "markdown":
         raise ValueError(f"cannot write a {article.body_format} body; convert it first")
     mapping = to_mapping(article)
-    meta = yaml.dump(
+    meta = _plain_front_matter(mapping)
+    if meta is None:
+        meta = _yaml_front_matter(mapping)
+    return f"---\n{meta}---\n\n{article.body.strip()}\n"
+
+
+def _yaml_front_matter(mapping: dict[str, Any]) -> str:
+    """The front matter as PyYAML writes it, which defines its text."""
+    return yaml.dump(
         mapping,
         Dumper=_FastDumper if _same_in_libyaml(mapping) else _Dumper,
         sort_keys=False,
@@ -362,7 +371,110 @@ def dumps(article: Article) -> str:
         width=10_000,
         default_flow_style=False,
     )
-    return f"---\n{meta}---\n\n{article.body.strip()}\n"
+
+
+# --- front matter without an emitter ----------------------------------------------------------
+#
+# PyYAML's representer, serializer and emitter cost an import as much CPU as sanitizing the
+# article did. Front matter is nearly always strings of printable characters on one line,
+# for which the emitter's choice of style comes down to a few rules, so those are written
+# here, exactly as `_yaml_front_matter` writes them; anything else (line breaks, control
+# characters, characters beyond the BMP, long strings, other types) goes to PyYAML.
+
+# Characters both emitters write as they are in a plain or single-quoted scalar (with
+# allow_unicode): the printable ones but the line breaks U+2028/9 and the byte order mark.
+_UNQUOTABLE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# Far below the width (10,000) at which the emitters would fold a scalar onto a new line.
+_SCALAR_MAX = 2_000
+# A scalar starting with one of these is not plain (YAML 1.1's indicators).
+_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_front_matter(mapping: dict[str, Any]) -> str | None:
+    """`_yaml_front_matter(mapping)` for a mapping whose every value is a string, a list of
+    strings or a mapping to strings, each string one `_scalar` can write; else None
+    (also for an empty mapping, which is written in flow style)."""
+    if not mapping:
+        return None
+    lines: list[str] = []
+    for key, value in mapping.items():
+        entry = _entry(key, value) if _is_plain_key(key) else None
+        if entry is None:
+            return None
+        lines.append(entry)
+    return "".join(lines)
+
+
+def _entry(key: str, value: Any) -> str | None:
+    """One top-level key and its value, in block style, as the emitters write them."""
+    if isinstance(value, str):
+        scalar = _scalar(value)
+        return None if scalar is None else f"{key}: {scalar}\n"
+    if isinstance(value, list):
+        if not value:
+            return f"{key}: []\n"
+        items = _scalars(value)
+        return None if items is None else f"{key}:\n" + "".join(f"- {i}\n" for i in items)
+    if isinstance(value, dict) and value and all(map(_is_plain_key, value)):
+        items = _scalars(list(value.values()))
+        if items is None:
+            return None
+        return f"{key}:\n" + "".join(f"  {k}: {i}\n" for k, i in zip(value, items, strict=True))
+    return None
+
+
+def _scalars(values: list[Any]) -> list[str] | None:
+    """Each value as `_scalar` writes it; None unless it can write them all."""
+    written = []
+    for value in values:
+        scalar = _scalar(value) if isinstance(value, str) else None
+        if scalar is None:
+            return None
+        written.append(scalar)
+    return written
+
+
+@cache
+def _is_plain_key(key: object) -> bool:
+    """A key the emitters write as it is: a lowercase name that reads as a string."""
+    return isinstance(key, str) and _KEY.fullmatch(key) is not None and _scalar(key) == key
+
+
+def _scalar(value: str) -> str | None:
+    """A mapping value or list item as the emitters write it, plain or in single quotes;
+    None when either might write it otherwise (double quotes, folded, escaped)."""
+    if not value or len(value) > _SCALAR_MAX:
+        return None  # the empty string and long ones: PyYAML
+    if not (value.isprintable() if value.isascii() else _UNQUOTABLE.search(value) is None):
+        return None
+    if _plain_allowed(value) and _reads_as_string(value):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _reads_as_string(value: str) -> bool:
+    """Whether YAML reads `value`, written plain, as a string (not null, a bool, a number,
+    a date…): the emitters ask the same resolver."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+
+
+def _plain_allowed(value: str) -> bool:
+    """The emitters' `allow_block_plain` for a non-empty one-line printable string: no
+    leading indicator, no `: ` or ` #` inside, no space at either end."""
+    first = value[0]
+    return not (
+        first in _INDICATORS
+        or (first in "?:-" and value[1:2] in ("", " "))
+        or value.startswith(("---", "..."))
+        or first == " "
+        or value[-1] == " "
+        or ": " in value
+        or value[-1] == ":"
+        or " #" in value
+    )
 
 
 @dataclass
@@ -374,12 +486,24 @@ class Loaded:
     lines: dict[str, int]
 
 
+class _LibyamlHandler(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML reading on libyaml's safe loader: the build reads every
+    article's front matter, and the pure-Python loader was most of that time."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_SAFE_LOADER)
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FRONT_MATTER = _LibyamlHandler()
+
+
 def loads(text: str) -> Loaded:
     """Parse an article file; raises SchemaError('front matter', …) when unreadable."""
     if not text.startswith("---"):
         raise SchemaError("front matter", "missing: the file must start with a --- block")
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_FRONT_MATTER)
     except yaml.YAMLError as exc:
         raise SchemaError("front matter", f"is not valid YAML: {exc}") from None
     if not isinstance(post.metadata, dict) or not post.metadata:

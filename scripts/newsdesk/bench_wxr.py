@@ -32,7 +32,6 @@ import random
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -41,10 +40,11 @@ from typing import TextIO
 
 from slugify import slugify
 
+from newsdesk.peak import TreeSampler
+
 W2M_VERSION = "2.2.2"
 W2M_PACKAGE = f"wordpress-export-to-markdown@{W2M_VERSION}"
 SEED = Path(__file__).resolve().parents[2] / "docs" / "_originals" / "002_1dbe7c8afcba537f.txt"
-SAMPLE_SECONDS = 0.05
 TAGS = (
     "China", "carmakers", "electric vehicles", "batteries", "joint ventures", "Ford",
     "Xiaomi", "BYD", "Volkswagen", "tariffs", "exports", "Europe", "supply chains",
@@ -187,7 +187,7 @@ def measure(label: str, command: list[str], log: Path, written: Path) -> Result:
     with log.open("wb") as output:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        sampler = _TreeSampler(process.pid)
+        sampler = TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
@@ -201,50 +201,6 @@ def measure(label: str, command: list[str], log: Path, written: Path) -> Result:
         usage.ru_maxrss / 1024,  # KiB on Linux
         sum(1 for _ in written.rglob("*.md")),
     )
-
-
-class _TreeSampler(threading.Thread):
-    """Samples the summed PSS of a process and all its descendants until stopped."""
-
-    def __init__(self, root: int) -> None:
-        super().__init__(daemon=True)
-        self.root = root
-        self.peak_kib = 0
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        while not self._done.wait(SAMPLE_SECONDS):
-            total = sum(_pss_kib(pid) for pid in _descendants(self.root))
-            self.peak_kib = max(self.peak_kib, total)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-
-def _descendants(root: int) -> set[int]:
-    """The process and everything it forked, from Linux's /proc/<pid>/task/*/children."""
-    tree: set[int] = set()
-    todo = [root]
-    while todo:
-        pid = todo.pop()
-        tree.add(pid)
-        for children in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                todo.extend(int(child) for child in children.read_text().split())
-            except OSError:
-                continue  # the thread or process ended while we looked
-    return tree
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 # --- the two tools --------------------------------------------------------------------------

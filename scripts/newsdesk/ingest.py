@@ -115,6 +115,8 @@ def load_sidecar(path: Path) -> dict[str, Any]:
 
 def apply_overrides(article: Article, overrides: dict[str, Any]) -> Article:
     """Sidecar and flag values replace what the reader found, field by field."""
+    if not overrides:  # the usual case: a copy would cost every record of an export
+        return article
     changes: dict[str, Any] = {}
     for key, value in overrides.items():
         if value is None:
@@ -297,13 +299,20 @@ def keep_original(path: Path, docs: Path) -> None:
 
 @dataclass
 class Converted:
-    """What conversion made of one record, small enough to send back from a worker."""
+    """What conversion made of one record, small enough to send back from a worker.
 
-    record: Article | readers.Skip
+    An article comes back as its file's text, where the file goes and the reader's name
+    (for the log), not as the article: pickling that cost more than its text did. A
+    record that failed comes back without its body; a skipped one as it was.
+    """
+
+    record: Article | readers.Skip | None = None
     text: str | None = None
     report: Report | None = None
     tags: Normalized | None = None
     error: str | None = None
+    placement: store.Placement | None = None
+    format: str = ""
 
 
 # a record as read, the sidecar and flag overrides, the sidecar's path, the kept original
@@ -330,8 +339,13 @@ def convert_job(options: Options, job: Job) -> Converted:
         require_valid(article, Path(sidecar))
     except (ImportFailure, SchemaError) as exc:
         return Converted(replace(record, body=""), error=str(exc))
-    text = schema.dumps(article)
-    return Converted(replace(article, body=""), text, report if options.explain else None, tags)
+    return Converted(
+        text=schema.dumps(article),
+        report=report if options.explain else None,
+        tags=tags,
+        placement=store.placement(article),
+        format=article.provenance.format if article.provenance else "",
+    )
 
 
 _WORKER_OPTIONS: Options | None = None
@@ -396,14 +410,16 @@ class Batch:
         """Decide the record's fate and stage its file; nothing is final until commit."""
         if isinstance(done.record, readers.Skip):
             return Outcome("skipped", f"{source}: {done.record.label}", done.record.reason)
-        if done.error is not None or done.text is None:
-            label = f"{source}: {done.record.title or done.record.slug or 'untitled record'}"
+        if done.error is not None or done.text is None or done.placement is None:
+            record = done.record
+            name = (record.title or record.slug) if isinstance(record, Article) else None
+            label = f"{source}: {name or 'untitled record'}"
             return Outcome("failed", label, done.error or "not converted")
-        article = done.record
-        decision = store.plan(article, done.text, self.options.docs, self.claimed)
+        decision = store.plan(done.placement, done.text, self.options.docs, self.claimed)
         self.claimed.add(decision.path)
         label = str(decision.path)
-        written = manifest.sha256(done.text.encode("utf-8"))
+        data = done.text.encode("utf-8")
+        written = manifest.sha256(data)
         if decision.action == "unchanged":
             return Outcome("unchanged", label, report=done.report, tags=done.tags, sha256=written)
         if decision.action == "exists" and not self.options.force:
@@ -411,9 +427,8 @@ class Batch:
             edited = manifest.sha256(decision.path.read_bytes())
             return Outcome("kept", label, reason, done.report, done.tags, edited)
         if not self.options.dry_run:
-            staged.append((store.stage(decision.path, done.text), decision.path))
-        fmt = article.provenance.format if article.provenance else ""
-        return Outcome("wrote", label, fmt, done.report, done.tags, written)
+            staged.append((store.stage(decision.path, data), decision.path))
+        return Outcome("wrote", label, done.format, done.report, done.tags, written)
 
     def import_file(self, path: Path) -> list[Outcome]:
         """All of one input's outcomes; if the input breaks midway, none of it is written.

@@ -147,20 +147,39 @@ _SCHEME = re.compile(r"^([^/?#]*?):")
 # widgets __drawer, __search…; an article id must not shadow them. Code-line anchors
 # written by the highlighter itself are the exception.
 _THEME_ID = re.compile(r"^__(?!codelineno-|span-)")
-# lxml.html's parser picks each element's class in Python (a <form> gets FormElement…);
-# nothing here uses those classes, and a C lookup makes walking a tree four times faster.
-_PARSER = etree.HTMLParser()
-_PARSER.set_element_class_lookup(
-    etree.ElementDefaultClassLookup(
-        element=lxml.html.HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
+
+
+def _html_parser(**options: str) -> etree.HTMLParser:
+    """lxml.html's parser picks each element's class in Python (a <form> gets FormElement…);
+    nothing here uses those classes, and a C lookup makes walking a tree four times faster.
+    """
+    parser = etree.HTMLParser(**options)
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
     )
-)
+    return parser
+
+
+_PARSER = _html_parser()
+# The same for UTF-8 bytes: given a str, libxml2 first converts it from Python's internal
+# UTF-16 (any text beyond Latin-1), which costs more than encoding it to UTF-8 does.
+_UTF8_PARSER = _html_parser(encoding="utf-8")
 # What lxml.html treats as a whole document rather than a fragment.
 _FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A numeric character reference as the HTML parser reads one (the `;` may be missing).
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# What libxml2 decodes such a reference to, as it is, though XML cannot hold it: C0
+# controls but tab, LF and CR, and two noncharacters (it writes U+FFFD for NUL, lone
+# surrogates and codes beyond Unicode itself).
+_UNHELD_CODES = frozenset([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+# The C0 controls `_NOT_XML_CHAR` finds (all but tab, LF and CR), as bytes.
+_NOT_XML_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -196,12 +215,8 @@ def sanitized_tree(root: lxml.html.HtmlElement) -> tuple[str, lxml.html.HtmlElem
     place), and `root` when it has become the tree of that HTML (the common case), so a
     caller that reads the result as a tree need not parse it again.
 
-    The parse would drop a leading run of whitespace, so that goes here too. A tree that
-    holds characters XML cannot hold (decoded from a `&#12;`) takes the string path, whose
-    parse drops them: lxml refuses them in the text that unwrapping a tag merges.
+    The parse would drop a leading run of whitespace, so that goes here too.
     """
-    if _NOT_XML_CHAR.search(serialized := serialize_fragment(root)):
-        return sanitize(serialized), None
     if root.text is not None and not root.text.strip():
         root.text = None
     _prune(root)
@@ -260,17 +275,23 @@ def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
     """An HTML fragment inside a wrapper <div>, the way the cleaner and sanitizer read HTML.
 
     Characters that XML cannot hold (NUL, most C0 controls, lone surrogates) are dropped
-    first: lxml refuses them, and HTML parsers drop or replace them too.
+    first, and references to them replaced: lxml refuses them, and HTML parsers drop or
+    replace them too.
 
     This is `lxml.html.fragment_fromstring(text, create_parent="div")`, made cheaper: the
     parsed <body> becomes the wrapper instead of having its content moved into a new one
     (the wrapper then has the <html> element above it), and every element is a plain
     HtmlElement, so making one is not a call into Python (see `_PARSER`).
     """
-    text = _NOT_XML_CHAR.sub("", html_text)
+    if "&#" in html_text:
+        html_text = _NUMERIC_REFERENCE.sub(_held_reference, html_text)
+    text, data = html_text, _xml_utf8(html_text)
+    if data is None:
+        text = _NOT_XML_CHAR.sub("", html_text)
+        data = text.encode("utf-8")
     if _FULL_DOCUMENT.match(text):  # lxml parses that as it is rather than inside a body
         return lxml.html.fragment_fromstring(text, create_parent="div", parser=_PARSER)
-    document = etree.fromstring(f"<html><body>{text}</body></html>", _PARSER)
+    document = etree.fromstring(b"<html><body>%s</body></html>" % data, _UTF8_PARSER)
     bodies = [child for child in document if child.tag == "body"]
     if document.tag != "html" or len(bodies) != 1:  # lxml's own checks and errors
         return lxml.html.fragment_fromstring(text, create_parent="div", parser=_PARSER)
@@ -280,6 +301,29 @@ def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
     if root.text is not None and not root.text.strip():  # leading whitespace is dropped
         root.text = None
     return root
+
+
+def _held_reference(match: re.Match[str]) -> str:
+    """The reference, or U+FFFD for one to a character XML cannot hold: in the tree that
+    would make lxml refuse the text around it. U+FFFD is what libxml2 writes for `&#0;`;
+    writing nothing instead could join the text around into a new reference."""
+    code = int(match[1], 16) if match[1] else int(match[2])
+    return "\ufffd" if code in _UNHELD_CODES else match[0]
+
+
+def _xml_utf8(text: str) -> bytes | None:
+    """`text` in UTF-8 if it holds only characters XML can hold (`_NOT_XML_CHAR` finds
+    none), else None. The regex reads a character at a time, which cost a tenth of a
+    millisecond per article; this runs at memory speed: lone surrogates do not encode, C0
+    controls are single bytes, and the noncharacters U+FFFE/U+FFFF are rare enough for a
+    substring search to skip through the text."""
+    if "\ufffe" in text or "\uffff" in text:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return data if len(data.translate(None, _NOT_XML_BYTES)) == len(data) else None
 
 
 def serialize_fragment(root: lxml.html.HtmlElement) -> str:
@@ -467,16 +511,17 @@ def _bleach_drops(root: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlEleme
     for event, element in etree.iterwalk(root, events=("start", "end")):
         if element is root:
             continue
+        name = element.tag
         if event == "end":
-            if element.tag not in _VOID:
+            if name not in _VOID:
                 open_tags.pop()
-            if _moved_text(element.tail, open_tags):
+            if _moved_text(element.tail, open_tags[-1] if open_tags else None):
                 return None
             continue
-        if not _written_as_is(element, open_tags):
+        if not _written_as_is(element, name, open_tags):
             return None
-        if element.tag not in _VOID:
-            open_tags.append(element.tag)
+        if name not in _VOID:
+            open_tags.append(name)
         if element.attrib:
             if (dropped := _dropped_attributes(element)) is None:
                 return None
@@ -484,25 +529,25 @@ def _bleach_drops(root: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlEleme
     return drops
 
 
-def _written_as_is(element: lxml.html.HtmlElement, open_tags: list[str]) -> bool:
-    """Whether the tree builder keeps this element, and its first text, where it stands,
-    and lxml writes both tags (bleach's serializer always does)."""
-    name = element.tag
-    if _misplaced(name, open_tags) or _moved_text(element.text, [*open_tags, name]):
+def _written_as_is(element: lxml.html.HtmlElement, name: str, open_tags: list[str]) -> bool:
+    """Whether the tree builder keeps this element (tag `name`), and its first text, where
+    it stands, and lxml writes both tags (bleach's serializer always does). Each of its
+    text reads makes a new string, so the text is read once."""
+    text = element.text
+    if _misplaced(name, open_tags) or _moved_text(text, name):
         return False
-    if name == "pre" and (element.text or "").startswith("\n"):  # the parser drops it
+    if name == "pre" and text and text.startswith("\n"):  # the parser drops it
         return False
-    empty = not len(element) and not element.text
+    empty = not text and not len(element)
     return not ((name in _VOID and not empty) or (name in _NO_EMPTY_END_TAG and empty))
 
 
-def _moved_text(text: str | None, open_tags: list[str]) -> bool:
-    """Text the tree builder would not keep as it is where it stands."""
+def _moved_text(text: str | None, parent: str | None) -> bool:
+    """Text the tree builder would not keep as it is where it stands, inside `parent`
+    (None: at the top)."""
     if not text:
         return False
-    return "\r" in text or (
-        bool(open_tags) and open_tags[-1] in _TABLE_ONLY and not set(text) <= _SPACE
-    )
+    return "\r" in text or (parent in _TABLE_ONLY and not set(text) <= _SPACE)
 
 
 def _dropped_attributes(element: lxml.html.HtmlElement) -> list[str] | None:

@@ -1,4 +1,4 @@
-"""Full-text search with Pagefind, run over the site MkDocs has built (hooks/search.py).
+"""Full-text search with Pagefind, fed each page as MkDocs renders it (hooks/search.py).
 
 Material's lunr search ships one index of every page's text to every reader (51 MB for
 10,000 articles) and builds it in the browser before the first result. Pagefind splits
@@ -7,43 +7,58 @@ it needs, whatever the size of the archive. What is indexed is marked in the tem
 `data-pagefind-body` on article bodies and on the lead of searchable listing pages,
 `data-pagefind-filter="tag"` on an article's tag chips (the search dialog's tag filter).
 
-Pagefind reads only each page's content area (--root-selector): Material's header,
-navigation and footer are most of every page's bytes and never indexed, and skipping
-them takes 40% off Pagefind's time.
+Pagefind runs beside the build as a service (`pagefind --service`) and is handed every
+page the moment MkDocs has rendered it: it indexes on the second core while MkDocs, one
+Python thread, renders on the first, so little of its work is left when the last page is
+done. Run over the finished site instead, it added 26 s to a 92 s build of 10,000
+articles. The pagefind package's own Python client waits 100 ms between two replies
+(the `asyncio.sleep(0.1)` of its polling loop in 1.5.2), which would make that 1,000 s;
+`_Service` speaks the same protocol, base64 of JSON messages ended by commas, without it.
 
-A large site is indexed in shards, so Pagefind's memory stays bounded as the archive
-grows; the browser merges them (see `index`).
+Pagefind keeps what it learns of each page until its index is written, about 190 KB a
+page here, so every `shard_pages` pages go to a service of their own that writes its
+shard and exits while the next one fills; the browser merges the shards (`SHARDS_FILE`).
+Pagefind reads only each page's content area (`ROOT`): Material's header, navigation and
+footer are most of every page's bytes and never indexed, nor sent (`content_area`).
 
 The binary comes from the `pagefind_bin` wheel (pagefind[bin]): nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import os
-import re
 import resource
-import shutil
 import subprocess
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pagefind_bin
 
 BUNDLE_DIR = "pagefind"  # under site_dir; assets/javascripts/search.js loads it from there
 # In the bundle: the other shards' bundles, as URLs relative to it (a JSON list).
 SHARDS_FILE = "newsdesk-shards.json"
-# HTML pages per Pagefind run, about 0.7 GB of Pagefind's memory at most; the environment
+# Pages per Pagefind service, about 0.75 GB of its memory at most; the environment
 # variable sets another number (less memory, or, in the tests, shards of a small site).
 SHARD_PAGES = int(os.environ.get("NEWSDESK_PAGEFIND_SHARD_PAGES", "4000"))
-# Never indexed: the "¶" permalinks MkDocs adds to headings (they would end every title).
-EXCLUDE = ".headerlink"
 # Material 9.8's content area (base.html): everything Pagefind may index is inside it.
 ROOT = "article.md-content__inner"
-# The phrase of Pagefind's summary that the bench and the log report.
-_PAGES = re.compile(r"Indexed (\d+) pages?")
+ROOT_START, ROOT_END = '<article class="md-content__inner', "</article>"
+# Never indexed: the "¶" permalinks MkDocs adds to headings (they would end every title).
+EXCLUDE = ".headerlink"
+MARK = "data-pagefind-body"
+# Pages a shard holds before the last third of a build may go to a shard of its own:
+# below it, writing it at the end takes under a second anyway (`Indexer`).
+TAIL_SPLIT = 500
+CONFIG = {"root_selector": ROOT, "exclude_selectors": [EXCLUDE]}
 
 
 class SearchIndexError(RuntimeError):
@@ -52,17 +67,226 @@ class SearchIndexError(RuntimeError):
 
 @dataclass(frozen=True)
 class Indexed:
-    """What one indexing run did, for the build log (and the bench, which parses it)."""
+    """What one build's indexing did, for the build log (and the bench, which parses it)."""
 
     pages: int
-    seconds: float
+    shards: int
+    waited_seconds: float  # after the last page was rendered
     peak_rss_mib: float
 
     def summary(self) -> str:
         return (
-            f"Pagefind indexed {self.pages} pages in {self.seconds:.1f} s"
+            f"Pagefind indexed {self.pages} pages in {self.shards} shard(s);"
+            f" the build waited {self.waited_seconds:.1f} s for it"
             f" (peak RSS {self.peak_rss_mib:.0f} MiB)"
         )
+
+
+class _Service:
+    """One `pagefind --service` process holding the index of one shard.
+
+    Pages are sent without waiting for their replies (a thread counts them), so the build
+    never waits on Pagefind unless the pipe is full; `write` waits for them all.
+    """
+
+    def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `stop`)
+        self._process = subprocess.Popen(
+            [str(pagefind_bin.get_executable()), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+        )
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._errors: list[str] = []
+        self._awaited: set[int] = set()  # the messages `_request` waits for
+        self._sent = self._answered = self.pages = 0
+        self._closed = False
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._index = self._request({"type": "NewIndex", "config": CONFIG})["index_id"]
+
+    def add(self, path: str, html: str) -> None:
+        """Index `html` as the page Pagefind would find at `path` in the site."""
+        page = {"file_path": path, "file_contents": content_area(html)}
+        self._send({"type": "AddFile", "index_id": self._index, **page})
+
+    def write(self, bundle: Path) -> int:
+        """Write the shard into `bundle` once every page is indexed, stop the service,
+        and return its number of pages; raises SearchIndexError if a page failed."""
+        try:
+            self._wait(lambda: self._answered == self._sent)
+            if self._errors:
+                raise SearchIndexError("pagefind failed on:\n" + "\n".join(self._errors))
+            output = {"output_path": str(bundle)}
+            self._request({"type": "WriteFiles", "index_id": self._index, **output})
+        finally:
+            self.stop()
+        return self.pages
+
+    def stop(self) -> None:
+        """End the process (it exits when its input does)."""
+        if self._process.stdin and not self._process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):  # it died: `_died` said why
+                self._process.stdin.close()
+        self._process.wait()
+        self._stderr.close()
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
+        try:
+            self._process.stdin.write(base64.b64encode(message) + b",")  # type: ignore[union-attr]
+            self._process.stdin.flush()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            raise self._died() from None
+        return self._sent
+
+    def _request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send and wait for the reply."""
+        self._awaited.add(self._sent + 1)
+        number = self._send(payload)
+        self._wait(lambda: number in self._replies)
+        reply = self._replies.pop(number)
+        if reply["type"] == "Error":
+            raise SearchIndexError(f"pagefind failed: {reply['message']}")
+        return reply
+
+    def _wait(self, done: Callable[[], bool]) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: done() or self._closed)
+        if not done():
+            raise self._died()
+
+    def _died(self) -> SearchIndexError:
+        self._process.wait()
+        self._stderr.seek(0)
+        output = self._stderr.read().decode(errors="replace").strip()
+        return SearchIndexError(f"pagefind stopped (exit {self._process.returncode}):\n{output}")
+
+    def _read(self) -> None:
+        """Collect replies until the process ends: the thread behind `_wait`."""
+        pending = b""
+        while chunk := self._process.stdout.read1(1 << 16):  # type: ignore[union-attr]
+            *messages, pending = (pending + chunk).split(b",")
+            with self._changed:
+                for message in messages:
+                    self._take(json.loads(base64.b64decode(message)))
+                self._changed.notify_all()
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def _take(self, reply: dict[str, Any]) -> None:
+        payload, number = reply["payload"], reply.get("message_id")
+        self._answered += 1
+        if number in self._awaited:
+            self._replies[number] = payload
+        elif payload["type"] == "IndexedFile":
+            self.pages += 1
+        else:
+            self._errors.append(_error(payload))
+
+
+def content_area(html: str) -> str:
+    """The page cut down to its content area (`ROOT`) inside its own <html> tag, whose
+    lang picks the index's language; the page itself if it has no content area. The
+    same index from a third of the bytes to encode, send and parse."""
+    opening, start, end = html.find("<html"), html.find(ROOT_START), html.rfind(ROOT_END)
+    if not 0 <= opening < start < end:
+        return html
+    html_tag = html[opening : html.index(">", opening) + 1]
+    return f"{html_tag}<body>{html[start : end + len(ROOT_END)]}</body></html>"
+
+
+def _error(payload: dict[str, Any]) -> str:
+    """A page's error, named by its path (the original message is the whole page), or
+    whatever else Pagefind sent that nobody asked for."""
+    try:
+        path = json.loads(payload.get("original_message") or "{}")["payload"]["file_path"]
+    except (ValueError, KeyError, TypeError):
+        path = "a page"
+    return f"{path}: {payload['message']}"
+
+
+@dataclass
+class Indexer:
+    """The search index of one build, filled page by page.
+
+    The first `shard_pages` searchable pages fill shard 1, written into `pagefind/shard-1/`
+    while the next ones fill shard 2, and so on; whatever is left when the build ends is
+    the main bundle, `pagefind/` itself, which the search dialog loads and which lists the
+    others. A small site is that main bundle alone.
+
+    Writing is the part of Pagefind's work that the build waits for at its end, about
+    1.5 ms a page, so when `expected` says how many pages the build renders, its last
+    pages go to a shard of their own: the filling shard (if it holds `TAIL_SPLIT` pages)
+    closes once the pages still to come are at most half as many as it holds, and is
+    written while MkDocs renders them.
+    """
+
+    site_dir: Path
+    shard_pages: int = SHARD_PAGES
+    expected: int | None = None  # pages the build will hand to `add`, if known
+    _seen: int = 0
+    _split: bool = False
+    _services: list[_Service] = field(default_factory=list)  # every one started
+    _in_filling: int = 0
+    _writes: list[Future[int]] = field(default_factory=list)
+    _writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1))
+
+    def add(self, path: str, html: str) -> None:
+        """Index a rendered page, `path` relative to the site. Pages without the mark are
+        left out here: Pagefind would index them whole in a shard of only such pages."""
+        self._seen += 1
+        if MARK not in html:
+            return
+        if self._full():
+            bundle = self.site_dir / BUNDLE_DIR / self._shard_name(len(self._writes) + 1)
+            self._writes.append(self._writer.submit(self._services[-1].write, bundle))
+            self._in_filling = 0
+        if not self._in_filling:
+            self._services.append(_Service())
+        self._services[-1].add(path, html)
+        self._in_filling += 1
+
+    def _full(self) -> bool:
+        """Whether the shard filling now is complete without this page."""
+        if self._in_filling >= self.shard_pages:
+            return True
+        if self._split or self.expected is None:
+            return False
+        to_come = self.expected - self._seen + 1  # this page included
+        if self._in_filling < max(TAIL_SPLIT, 2 * to_come):
+            return False
+        self._split = True
+        return True
+
+    def finish(self) -> Indexed:
+        """Write the main bundle beside the shards, and list them in it."""
+        rendered = time.perf_counter()
+        try:
+            if not self._in_filling:  # an empty archive still gets the dialog's script
+                self._services.append(_Service())
+            pages = self._services[-1].write(self.site_dir / BUNDLE_DIR)
+            pages += sum(write.result() for write in self._writes)
+        finally:
+            self.abort()
+        shards = [self._shard_name(number) for number in range(1, len(self._writes) + 1)]
+        (self.site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps(shards), "utf-8")
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+        waited = time.perf_counter() - rendered
+        return Indexed(pages, len(shards) + 1, waited, peak_kib / 1024)
+
+    def abort(self) -> None:
+        """Stop every service (a failed build, or after `finish`)."""
+        self._writer.shutdown(cancel_futures=True)
+        for service in self._services:
+            service.stop()
+
+    @staticmethod
+    def _shard_name(number: int) -> str:
+        return f"shard-{number}/"
 
 
 @dataclass
@@ -71,6 +295,7 @@ class _Session:
     afresh for every rebuild."""
 
     dirty: bool = False
+    indexer: Indexer | None = None
 
 
 _session = _Session()
@@ -92,75 +317,32 @@ def needs_index(site_dir: Path) -> bool:
     return not (_session.dirty and (site_dir / BUNDLE_DIR / "pagefind.js").is_file())
 
 
-def command(site_dir: Path, source: Path | None = None, bundle: str = BUNDLE_DIR) -> list[str]:
-    """Pagefind's command line: index the pages under `source` (the built site itself, or
-    a shard of it) into site_dir/`bundle`."""
-    executable = pagefind_bin.get_executable()
-    return [
-        str(executable),
-        *("--site", str(source or site_dir), "--output-path", str(site_dir / bundle)),
-        *("--root-selector", ROOT, "--exclude-selectors", EXCLUDE),
-    ]
+def begin(site_dir: Path) -> bool:
+    """Start this build's index, unless it keeps the last one (`needs_index`)."""
+    abort()
+    if needs_index(site_dir):
+        _session.indexer = Indexer(site_dir)
+    return _session.indexer is not None
 
 
-def index(site_dir: Path, shard_pages: int | None = None) -> Indexed:
-    """Run Pagefind over `site_dir`; raises SearchIndexError with Pagefind's own output.
-
-    Pagefind holds what it learns of every page until it writes the index, about 170 KB
-    a page here (1.7 GB for 10,000 articles), so a site of more than `shard_pages` HTML
-    files is indexed in shards, one after the other, the first into the bundle and each
-    other into a folder of it; the browser merges them (`SHARDS_FILE` lists the others for
-    assets/javascripts/search.js). Shard 0 is written first: nothing removes the others.
-
-    Peak RSS is that of this process's largest child so far: in a build, Pagefind is the
-    only child the MkDocs process starts, so it is Pagefind's.
-    """
-    started = time.perf_counter()
-    shard_pages = shard_pages or SHARD_PAGES
-    pages = sorted(site_dir.rglob("*.html"))
-    shards = _shards(site_dir, pages, shard_pages) if len(pages) > shard_pages else [None]
-    extra = [f"shard-{number}/" for number in range(1, len(shards))]  # relative to the bundle
-    bundles = [BUNDLE_DIR, *(f"{BUNDLE_DIR}/{shard}" for shard in extra)]
-    try:
-        runs = zip(shards, bundles, strict=True)
-        indexed = sum(_run(command(site_dir, shard, bundle)) for shard, bundle in runs)
-    finally:
-        if shards[0] is not None:
-            shutil.rmtree(shards[0].parent)
-    (site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps(extra), encoding="utf-8")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    return Indexed(indexed, time.perf_counter() - started, peak_kib / 1024)
+def expect(pages: int) -> None:
+    """The number of pages this build renders (`Indexer.expected`)."""
+    if _session.indexer:
+        _session.indexer.expected = pages
 
 
-def _shards(site_dir: Path, pages: list[Path], shard_pages: int) -> list[Path]:
-    """The searchable pages split into folders of at most `shard_pages`, each mirroring
-    the site's paths (so Pagefind gives every page its URL) with hard links, not copies.
-
-    Only pages marked data-pagefind-body go into a shard: Pagefind indexes every other
-    page whole as soon as its shard holds no marked one.
-    """
-    searchable = [page for page in pages if b"data-pagefind-body" in page.read_bytes()]
-    count = max(1, -(-len(searchable) // shard_pages))
-    work = Path(tempfile.mkdtemp(prefix=".pagefind-shards-", dir=site_dir.parent))
-    shards = []
-    for number in range(count):
-        shard = work / str(number)
-        for page in searchable[number::count]:
-            link = shard / page.relative_to(site_dir)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(page, link)
-            except OSError:  # another filesystem, or one without hard links
-                shutil.copyfile(page, link)
-        shards.append(shard)
-    return shards
+def add(path: str, html: str) -> None:
+    if _session.indexer:
+        _session.indexer.add(path, html)
 
 
-def _run(argv: list[str]) -> int:
-    """One Pagefind run; the number of pages it indexed."""
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    output = result.stdout + result.stderr
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed (exit {result.returncode}):\n{output.strip()}")
-    found = _PAGES.search(output)
-    return int(found.group(1)) if found else 0
+def finish() -> Indexed | None:
+    """This build's index, written; None if the build kept the last one."""
+    indexer, _session.indexer = _session.indexer, None
+    return indexer.finish() if indexer else None
+
+
+def abort() -> None:
+    indexer, _session.indexer = _session.indexer, None
+    if indexer:
+        indexer.abort()

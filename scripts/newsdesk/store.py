@@ -20,8 +20,9 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Literal
+from typing import Literal, NamedTuple
 
 from newsdesk import article as schema
 from newsdesk.article import Article
@@ -40,12 +41,15 @@ _EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 def relative_path(article: Article, suffix: str = "") -> PurePosixPath:
     """Path of the article below the docs dir, e.g. articles/2026/04/some-slug.md."""
+    return PurePosixPath(f"{_stem(article)}{suffix}.md")
+
+
+def _stem(article: Article) -> str:
+    """`relative_path` as a string without `.md`, e.g. articles/2026/04/some-slug."""
     if article.date is None or not article.slug:
         raise ValueError("an article needs a date and a slug before it has a path")
-    parts = [ARTICLES_DIR, f"{article.date.year:04d}"]
-    if article.date.month is not None:
-        parts.append(f"{article.date.month:02d}")
-    return PurePosixPath(*parts, f"{article.slug}{suffix}.md")
+    month = f"/{article.date.month:02d}" if article.date.month is not None else ""
+    return f"{ARTICLES_DIR}/{article.date.year:04d}{month}/{article.slug}"
 
 
 def identity(article: Article) -> tuple[str, ...]:
@@ -62,6 +66,20 @@ def identity(article: Article) -> tuple[str, ...]:
     return ("sha256", prov.sha256)
 
 
+class Placement(NamedTuple):
+    """All `plan` reads of an article: its path below docs without `.md` (the stem) and its
+    `identity`. A conversion worker sends this back instead of the article, which cost
+    more to pickle and unpickle than the article's text did."""
+
+    stem: str
+    identity: tuple[str, ...]
+
+
+def placement(article: Article) -> Placement:
+    """The article's `Placement` (it needs a date and a slug)."""
+    return Placement(_stem(article), identity(article))
+
+
 @dataclass(frozen=True)
 class Plan:
     path: Path
@@ -76,15 +94,16 @@ def _existing_identity(path: Path) -> tuple[str, ...] | None:
         return None
 
 
-def plan(article: Article, text: str, docs: Path, claimed: set[Path]) -> Plan:
+def plan(article: Article | Placement, text: str, docs: Path, claimed: set[Path]) -> Plan:
     """Decide where `text` goes without overwriting another article or a curator's edit.
 
     `claimed` holds the paths already planned in this batch, so two posts with the same
     date and slug in one export get distinct files.
     """
-    own = identity(article)
+    stem, own = article if isinstance(article, Placement) else placement(article)
     for attempt in range(1, 1000):
-        path = docs / relative_path(article, "" if attempt == 1 else f"-{attempt}")
+        # one parse of the path: joining pure paths parses each again
+        path = docs.joinpath(f"{stem}.md" if attempt == 1 else f"{stem}-{attempt}.md")
         if path in claimed:
             continue
         if not path.exists():
@@ -94,7 +113,7 @@ def plan(article: Article, text: str, docs: Path, claimed: set[Path]) -> Plan:
         if path.read_text("utf-8") == text:
             return Plan(path, "unchanged")
         return Plan(path, "exists")
-    raise RuntimeError(f"more than 999 articles share the path of {relative_path(article)}")
+    raise RuntimeError(f"more than 999 articles share the path of {stem}.md")
 
 
 def stage(path: Path, data: str | bytes) -> Path:
@@ -104,18 +123,28 @@ def stage(path: Path, data: str | bytes) -> Path:
     `newsdesk check` ever mistakes a leftover (from a killed import) for an article.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    return _stage_with(path, lambda handle: handle.write(payload))
+    return _stage_with(path, partial(_write_all, payload))
 
 
-def _stage_with(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+def _write_all(payload: bytes, fd: int) -> None:
+    """os.write until all is written: a file object around the descriptor would cost the
+    reading process three more system calls and a buffer per article."""
+    with memoryview(payload) as view:
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def _stage_with(path: Path, write: Callable[[int], object]) -> Path:
     try:
         fd, tmp = _temporary_sibling(path)
     except FileNotFoundError:  # the first article of its month: one mkdir, not one per file
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _temporary_sibling(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
+        try:
+            write(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -167,7 +196,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def copy_atomic(source: Path, path: Path) -> None:
     """`write_atomic` of a file's content, streamed: a WordPress export kept as the
     original can be hundreds of megabytes, which reading it whole would hold in memory."""
-    _commit_one(_stage_with(path, lambda handle: _copy(source, handle)), path)
+    _commit_one(_stage_with(path, partial(_copy, source)), path)
 
 
 def same_content(one: Path, other: Path) -> bool:
@@ -179,8 +208,8 @@ def same_content(one: Path, other: Path) -> bool:
         return False
 
 
-def _copy(source: Path, handle: BinaryIO) -> None:
-    with source.open("rb") as original:
+def _copy(source: Path, fd: int) -> None:
+    with source.open("rb") as original, os.fdopen(fd, "wb", closefd=False) as handle:
         shutil.copyfileobj(original, handle, _CHUNK)
 
 

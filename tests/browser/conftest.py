@@ -57,7 +57,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site with its search index built in shards of 3 pages (as a large archive's
-    is, in shards of thousands: newsdesk.search.index)."""
+    is, in shards of thousands: newsdesk.search.Indexer)."""
     site = tmp_path_factory.mktemp("sharded") / "site"
     return build_site(REPO / "mkdocs.yml", site, {"NEWSDESK_PAGEFIND_SHARD_PAGES": "3"})
 

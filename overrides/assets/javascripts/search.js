@@ -56,6 +56,8 @@
     if (!term && !tag.value) return render(mine, []);
     status.textContent = "Searching…";
     const api = await load();
+    // Fetch the index chunks of what is typed so far while the debounce waits.
+    if (term) api.preload(term, { filters });
     const search = await api.debouncedSearch(term || null, { filters }, DEBOUNCE_MS);
     if (search === null || mine !== generation) return; // superseded while waiting
     render(mine, search.results);

@@ -426,16 +426,27 @@ def _texts(root: HtmlElement) -> dict[HtmlElement, str]:
 
     Asking each element for its own text re-reads every subtree once per ancestor.
     """
-    texts: dict[HtmlElement, str] = {}
-
-    def collect(element: HtmlElement) -> str:
-        texts[element] = ""  # its place in document order, before its descendants
-        texts[element] = text = _own_text(element, collect)
-        return text
-
+    collect = _Collect()
     for child in root.iterchildren(etree.Element):
         collect(child)
-    return texts
+    return collect.texts
+
+
+class _Collect:
+    """`_texts`' walk: an element's text from its children's, entered in document order.
+
+    A class rather than a nested function that calls itself: such a function is a reference
+    cycle (through its closure cell) holding the texts, so every element and the whole
+    tree stayed alive until a garbage collection, which cost an import more than the walk.
+    """
+
+    def __init__(self) -> None:
+        self.texts: dict[HtmlElement, str] = {}
+
+    def __call__(self, element: HtmlElement) -> str:
+        self.texts[element] = ""  # its place in document order, before its descendants
+        self.texts[element] = text = _own_text(element, self)
+        return text
 
 
 def _own_text(element: HtmlElement, text_of: Callable[[HtmlElement], str]) -> str:
