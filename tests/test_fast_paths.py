@@ -339,7 +339,7 @@ def test_xml_characters_are_judged_as_the_regex_judges_them(text: str) -> None:
 @given(st.lists(st.sampled_from(["<p>", "</p>", "<b>", "<!-- c -->", "&#12;", "&amp;"]) | XML_TEXT))
 def test_parsing_utf8_builds_what_parsing_the_text_builds(pieces: list[str]) -> None:
     fragment = "".join(pieces)
-    held = sanitize._NUMERIC_REFERENCE.sub(sanitize._held_reference, fragment)
+    held = sanitize._UNHELD_REFERENCE.sub("\ufffd", fragment)
     text = sanitize._NOT_XML_CHAR.sub("", held)
     try:
         expected = lxml.html.fragment_fromstring(text, create_parent="div")
@@ -373,6 +373,20 @@ def test_a_parsed_fragment_holds_only_characters_xml_can_hold(html: str) -> None
     serialized = sanitize.serialize_fragment(sanitize.parse_fragment(html))
     assert sanitize._NOT_XML_CHAR.search(serialized) is None
     assert sanitize._NOT_XML_CHAR.search(sanitize.sanitize(html)) is None
+
+
+# What libxml2 decodes as it is though XML cannot hold it (it writes U+FFFD for the rest).
+UNHELD = {*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF}
+
+
+@SETTINGS
+@given(REFERENCES, st.sampled_from(["", "z", "<p>"]))  # text that cannot extend it
+def test_exactly_the_references_xml_cannot_hold_are_replaced(reference: str, after: str) -> None:
+    digits = reference.removeprefix("&#").rstrip("; ")
+    code = int(digits[1:], 16) if digits[:1] in "xX" and digits else int(digits)
+    replaced = sanitize._UNHELD_REFERENCE.sub("\ufffd", reference + after)
+    expected = "\ufffd" + reference[len(reference.rstrip("; ")) :].lstrip(";") + after
+    assert replaced == (expected if code in UNHELD else reference + after)
 
 
 def test_references_to_control_characters_are_sanitized_not_refused() -> None:
