@@ -133,6 +133,10 @@ def test_each_item_has_its_own_fingerprint(read):
     first, second = read(export(item(1), item(2)))
     assert len(first.provenance.sha256) == 64
     assert first.provenance.sha256 != second.provenance.sha256
+    [alone] = read(export(item(2)))  # independent of its neighbours
+    assert alone.provenance.sha256 == second.provenance.sha256
+    [edited] = read(export(item(2, content="Edited.")))
+    assert edited.provenance.sha256 != second.provenance.sha256
 
 
 # --- what is imported -----------------------------------------------------------------------
@@ -284,6 +288,39 @@ def test_featured_image_resolves_an_attachment_that_comes_after_the_post(read):
     records = read(export(post, attachment(50, "https://example.com/up/pic.jpg", parent=1)))
     [article] = articles(records)
     assert article.image == "https://example.com/up/pic.jpg"
+
+
+def test_a_post_leaves_once_all_it_refers_to_is_read_and_waits_for_the_rest(tmp_path):
+    """Conversion starts with the pass over the file: only a post that refers to something
+    later in it (an attachment, the site's UTC offset) waits until it ends."""
+    posts = (
+        item(1, "Featured image", extra=meta("_thumbnail_id", "50")),
+        item(2, "Local time", date_gmt="0000-00-00 00:00:00", pub="", date="2024-03-05 12:00:00"),
+        item(3, "Gallery", content='[gallery ids="50"]'),
+        item(4, "Needs nothing later"),
+    )
+    data = export(*posts, attachment(50, "https://example.com/up/pic.jpg"))
+    path = tmp_path / "export.xml"
+
+    def finished(records) -> list:
+        return [r.finish() if isinstance(r, readers.Deferred) else r for r in records]
+
+    def titles(records) -> list[str]:
+        return [r.title if isinstance(r, Article) else r.label for r in records]
+
+    path.write_bytes(data.replace(b"</channel>", b""))  # the file breaks at its end
+    arrived: list = []
+    with pytest.raises(ReadError):
+        arrived.extend(wxr.read(Input(path), defer=True))
+    assert titles(finished(arrived)) == ["Needs nothing later", "attachment 50 “file 50”"]
+
+    path.write_bytes(data)
+    records = finished(wxr.read(Input(path), defer=True))
+    assert titles(records)[2:] == ["Featured image", "Local time", "Gallery"]
+    image, local, gallery = records[2:]
+    assert image.image == "https://example.com/up/pic.jpg"
+    assert local.date.isoformat() == "2024-03-05T11:00:00Z"  # UTC+1, as the other posts show
+    assert "https://example.com/up/pic.jpg" in gallery.body
 
 
 def test_unknown_author_login_gives_no_byline(read):

@@ -12,7 +12,7 @@ them either, and a benchmark must not time a network).
 
 Peak memory is reported two ways, because `newsdesk import` spreads conversion over worker
 processes: the peak of the whole process tree's PSS (shared pages counted once, sampled
-every 50 ms) and the peak RSS of its largest single process (os.wait4).
+twice a second) and the peak RSS of its largest single process (os.wait4).
 
 Both tools write 10,000 files, so neither may run just after a mass deletion: for some
 minutes after one, ext4 skips the freed inodes when allocating new ones, and creating a

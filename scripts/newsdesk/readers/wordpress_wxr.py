@@ -3,8 +3,8 @@
 The file can be hundreds of megabytes, so it is streamed once with lxml's iterparse and
 each `<item>` is freed as soon as it is read; memory holds one item plus a small map of
 attachments. Attachments may come after the posts that use them as featured image or
-gallery, so the items wait in a temporary file until the whole site is known (see
-`_survey`), and only then become articles.
+gallery: a post that needs one still to come waits in a temporary file until the whole
+site is known (see `_Pass`); the others leave as they are read.
 
 Only published posts are articles by default. Everything else in the export (drafts,
 attachments, menus, templates, password-protected posts…) is yielded as a `Skip` with
@@ -28,7 +28,8 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import cache, partial
+from functools import cache, cached_property, partial
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -190,6 +191,21 @@ class _Item:
     def __getitem__(self, key: str) -> str:
         return self.fields.get(key, "").strip()
 
+    @cached_property  # asked whether the post can leave early, then where it renders
+    def uses_library(self) -> bool:
+        return wordpress.uses_library(self.fields.get("content:encoded", "")) or (
+            wordpress.uses_library(self.meta.get("footnotes", ""))
+        )
+
+    def fingerprint(self) -> str:
+        """The item's sha256 over what the import reads of it, as the REST reader's is over
+        its post. It is taken where the post is converted, from the fields: serializing
+        the element to hash it cost the reading process 0.1 ms an item, and JSON as much.
+        U+0000 and U+0001, which XML cannot hold, keep the strings and sections apart."""
+        sections = (self.fields.items(), self.terms, self.meta.items())
+        canonical = "\x01".join("\x00".join(chain.from_iterable(pairs)) for pairs in sections)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
     @property
     def label(self) -> str:
         title = plain(self["title"]) or self["wp:post_name"] or "untitled"
@@ -217,55 +233,69 @@ class _Site:
         return _Site(self.name, authors, library, self.offset)
 
 
-# A post to import with its checksum, or why an item is not one.
-_Record = tuple[_Item, str] | Skip
+class _Pass:
+    """The one pass over the file: authors, attachments and the site's UTC offset, and
+    the items, each as soon as what it refers to is known.
 
-
-def _survey(path: Path, post_types: Collection[str]) -> tuple[_Site, Iterator[_Record]]:
-    """Authors, attachments and the site's UTC offset, and every item as a record, in the
-    file's order, from one pass over the file.
-
-    Posts may refer to attachments that come after them, so no post is finished before
-    the whole file is read: the records wait in a temporary file, which keeps memory
-    bounded. (Streaming the file a second time instead cost a 10,000-post import 2.7 s,
-    in which the conversion workers had nothing to do.)
+    Most posts refer only to the channel's authors and, for a featured image, to an
+    attachment that is often listed after them; a post whose attachment is still to come,
+    whose shortcodes look up the media library, or whose only date is local time (its
+    offset is learned from all posts) waits in a temporary file until the pass ends,
+    which keeps memory bounded. The others leave at once, so conversion starts with the
+    pass instead of after it (waiting for the whole file cost a 10,000-post import 2.8 s
+    in which one core had nothing to do). Waiting posts therefore arrive last.
     """
-    site: _Site | None = None
-    offsets: Counter[dt.timedelta] = Counter()
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the returned iterator closes it
-    try:
-        for element in _stream(path):
-            if site is None:  # WordPress writes the channel header before the first item
-                site = _channel(element.getparent())
-            item = _Item.parse(element)
-            if item["wp:post_type"] == "attachment" and item["wp:attachment_url"]:
-                site.library.add(_attachment(item))
-            local, gmt = _wp_datetime(item["wp:post_date"]), _wp_datetime(item["wp:post_date_gmt"])
-            if local and gmt:
-                offsets[local - gmt] += 1
-            reason = _skip_reason(item, post_types)
-            record = Skip(item.label, reason) if reason else (item, _checksum(element))
-            pickle.dump(record, spool, pickle.HIGHEST_PROTOCOL)
-    except BaseException:
-        spool.close()
-        raise
-    site = site or _Site(name="WordPress export")
-    site.offset = offsets.most_common(1)[0][0] if offsets else None
-    spool.seek(0)
-    return site, _unspooled(spool)
+
+    def __init__(self, path: Path, post_types: Collection[str]) -> None:
+        self.path, self.post_types = path, post_types
+        self.site = _Site(name="WordPress export")
+        self.offsets: Counter[dt.timedelta] = Counter()
+
+    def records(self) -> Iterator[Skip | _Item]:
+        """Every item in the file's order, except the posts that must wait: those after."""
+        with tempfile.TemporaryFile() as spool:
+            for count, element in enumerate(_stream(self.path)):
+                if not count:  # WordPress writes the channel header before the first item
+                    self.site = _channel(element.getparent())
+                item = self._learn(_Item.parse(element))
+                if reason := _skip_reason(item, self.post_types):
+                    yield Skip(item.label, reason)
+                elif self._knows_all_of(item):
+                    yield item
+                else:
+                    pickle.dump(item, spool, pickle.HIGHEST_PROTOCOL)
+            self.site.offset = self.offsets.most_common(1)[0][0] if self.offsets else None
+            spool.seek(0)
+            yield from _unspooled(spool)
+
+    def _learn(self, item: _Item) -> _Item:
+        if item["wp:post_type"] == "attachment" and item["wp:attachment_url"]:
+            self.site.library.add(_attachment(item))
+        local, gmt = _wp_datetime(item["wp:post_date"]), _wp_datetime(item["wp:post_date_gmt"])
+        if local and gmt:
+            self.offsets[local - gmt] += 1
+        return item
+
+    def _knows_all_of(self, item: _Item) -> bool:
+        """Whether `item` could be finished now, without the rest of the file."""
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        return (
+            not item.uses_library
+            and (not thumbnail or thumbnail in self.site.library.by_id)
+            and (
+                _wp_datetime(item["wp:post_date_gmt"]) is not None
+                or _rfc822(item["pubDate"]) is not None
+                or _wp_datetime(item["wp:post_date"]) is None
+            )
+        )
 
 
-def _checksum(element: etree._Element) -> str:
-    return hashlib.sha256(etree.tostring(element, with_tail=False)).hexdigest()
-
-
-def _unspooled(spool: BinaryIO) -> Iterator[_Record]:
-    with spool:
-        while True:
-            try:
-                yield pickle.load(spool)
-            except EOFError:
-                return
+def _unspooled(spool: BinaryIO) -> Iterator[_Item]:
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
 
 
 def _channel(channel: etree._Element) -> _Site:
@@ -303,17 +333,18 @@ def _attachment(item: _Item) -> wordpress.Attachment:
 def read(
     source: Input, post_types: Collection[str] = DEFAULT_POST_TYPES, defer: bool = False
 ) -> Iterator[Article | Skip | Deferred]:
-    """Every item of the export: published items of `post_types` as articles, others skipped."""
+    """Every item of the export: published items of `post_types` as articles, others
+    skipped; in the file's order, but for posts that need the whole file read (`_Pass`)."""
     if refused := sorted(set(post_types) & NEVER_ARTICLES):
         raise ReadError(f"{', '.join(refused)} items are never imported as articles")
-    site, records = _survey(source.path, post_types)
-    for record in records:
+    survey = _Pass(source.path, post_types)
+    for record in survey.records():
         if isinstance(record, Skip):
             yield record
-        elif defer and not _uses_library(item := record[0]):
-            yield Deferred(partial(_post, item, record[1], site.portable(item)))
+        elif defer and not record.uses_library:
+            yield Deferred(partial(_post, record, survey.site.portable(record)))
         else:
-            yield _post(*record, site)
+            yield _post(record, survey.site)
 
 
 def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
@@ -331,13 +362,7 @@ def _skip_reason(item: _Item, post_types: Collection[str]) -> str | None:
     return None
 
 
-def _uses_library(item: _Item) -> bool:
-    return wordpress.uses_library(item.fields.get("content:encoded", "")) or (
-        wordpress.uses_library(item.meta.get("footnotes", ""))
-    )
-
-
-def _post(item: _Item, sha256: str, site: _Site) -> Article | Skip:
+def _post(item: _Item, site: _Site) -> Article | Skip:
     """The item as an article, unless its content renders to nothing outside WordPress."""
 
     def report(message: str) -> None:
@@ -348,7 +373,7 @@ def _post(item: _Item, sha256: str, site: _Site) -> Article | Skip:
     body = wordpress.render(content, report, site.library, item["wp:post_id"], footnotes)
     if _shows_nothing(body) and "<img" not in body:
         return Skip(item.label, "content is empty once rendered (dynamic blocks or blank markup)")
-    return _article(item, site, body, sha256)
+    return _article(item, site, body)
 
 
 # Tags and white space at the start of a text, then its first other character.
@@ -366,7 +391,7 @@ def _shows_nothing(body: str) -> bool:
     return first[1] == "&" and not plain(body)
 
 
-def _article(item: _Item, site: _Site, body: str, sha256: str) -> Article:
+def _article(item: _Item, site: _Site, body: str) -> Article:
     """The post's fields; an untitled post keeps no title (the importer derives one)."""
     names = [plain(name) for domain, name in item.terms if domain in _TAG_DOMAINS]
     tags = list(dict.fromkeys(n for n in names if n and n.casefold() != UNCATEGORIZED))
@@ -381,7 +406,10 @@ def _article(item: _Item, site: _Site, body: str, sha256: str) -> Article:
         byline=site.authors.get(item["dc:creator"]),
         image=_url(site.library.url(item.meta.get("_thumbnail_id", "")) or ""),
         provenance=Provenance(
-            format=NAME, sha256=sha256, id=item["wp:post_id"] or None, guid=item["guid"] or None
+            format=NAME,
+            sha256=item.fingerprint(),
+            id=item["wp:post_id"] or None,
+            guid=item["guid"] or None,
         ),
         body=body,
         body_format="html",
