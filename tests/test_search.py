@@ -73,6 +73,32 @@ def test_a_site_over_the_shard_size_is_indexed_in_shards_the_main_bundle_lists(t
     assert (bundle / "pagefind.js").is_file()
 
 
+def _broken(bundle: Path) -> list[str]:
+    """The files of `bundle` that a browser could not read: empty, or cut-off gzip."""
+    broken = []
+    for path in sorted(bundle.rglob("*")):
+        data = path.read_bytes() if path.is_file() else b"-"
+        try:
+            if path.suffix.startswith(".pf_"):
+                gzip.decompress(data)
+            elif path.suffix == ".json":
+                json.loads(data)
+            assert data
+        except (OSError, EOFError, ValueError, AssertionError):
+            broken.append(str(path.relative_to(bundle)))
+    return broken
+
+
+def test_every_file_of_every_shard_is_whole_when_the_index_is_finished(tmp_path: Path):
+    """Pagefind's own WriteFiles replied before its last writes landed, and the service
+    exits when its input ends: 3 to 6 files of 60 one-page shards were left empty."""
+    indexer = search.Indexer(tmp_path, shard_pages=1)
+    for n in range(60):
+        indexer.add(f"p{n}/index.html", _page(f"<h1>Page {n}</h1><p>words {n}</p>"))
+    assert indexer.finish().shards == 60
+    assert _broken(tmp_path / "pagefind") == []
+
+
 def test_a_site_without_searchable_pages_still_gets_the_script_the_dialog_loads(tmp_path: Path):
     assert search.Indexer(tmp_path).finish().pages == 0
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
