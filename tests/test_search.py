@@ -99,6 +99,15 @@ def test_every_file_of_every_shard_is_whole_when_the_index_is_finished(tmp_path:
     assert _broken(tmp_path / "pagefind") == []
 
 
+def test_a_bundle_that_cannot_be_written_fails_the_build_with_the_reason(tmp_path: Path):
+    (tmp_path / "site").write_text("a file where the site folder should be", encoding="utf-8")
+    indexer = search.Indexer(tmp_path / "site")
+    indexer.add("a/index.html", _page("<h1>A</h1>"))
+    reason = r"(?s)into .*site/pagefind failed.*NotADirectoryError"
+    with pytest.raises(search.SearchIndexError, match=reason):
+        indexer.finish()
+
+
 def test_a_site_without_searchable_pages_still_gets_the_script_the_dialog_loads(tmp_path: Path):
     assert search.Indexer(tmp_path).finish().pages == 0
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()

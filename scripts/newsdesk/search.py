@@ -32,6 +32,7 @@ import json
 import os
 import resource
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pagefind_bin
+
+from newsdesk import unpack
 
 BUNDLE_DIR = "pagefind"  # under site_dir; assets/javascripts/search.js loads it from there
 # In the bundle: the other shards' bundles, as URLs relative to it (a JSON list).
@@ -115,10 +118,10 @@ class _Service:
         """Write the shard into `bundle` once every page is indexed, stop the service,
         and return its number of pages; raises SearchIndexError if a page failed.
 
-        The files are asked for (`GetFiles`) and written here, not left to Pagefind's
-        `WriteFiles`: that one replies while its last writes are still queued in the
-        background, and the service exits the moment its input ends, so on a busy machine
-        files were left empty (3 of 12 builds of 7 shards under load, CI once).
+        The files are asked for (`GetFiles`) and written by `_write_bundle`, not left to
+        Pagefind's `WriteFiles`: that one replies while its last writes are still queued
+        in the background, and the service exits the moment its input ends, so on a busy
+        machine files were left empty (3 of 12 builds of 7 shards under load, CI once).
         """
         try:
             self._wait(lambda: self._answered == self._sent)
@@ -210,15 +213,15 @@ def content_area(html: str) -> str:
 
 
 def _write_bundle(bundle: Path, files: list[dict[str, str]]) -> None:
-    """Write the files of Pagefind's `GetFiles` reply (paths relative to the bundle,
-    contents in base64) into `bundle`."""
-    folders: set[Path] = set()
-    for file in files:
-        target = bundle / file["path"]
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        target.write_bytes(base64.b64decode(file["content"]))
+    """Write the files of Pagefind's `GetFiles` reply into `bundle`, in a process of
+    their own (newsdesk.unpack: this process's GIL would hold every file up)."""
+    with tempfile.TemporaryFile() as listing:
+        listing.write(json.dumps(files).encode())
+        listing.seek(0)
+        command = [sys.executable, unpack.__file__, str(bundle)]
+        done = subprocess.run(command, stdin=listing, capture_output=True, text=True)
+    if done.returncode:
+        raise SearchIndexError(f"writing the search index into {bundle} failed:\n{done.stderr}")
 
 
 def _error(payload: dict[str, Any]) -> str:
