@@ -282,11 +282,7 @@ class _Pass:
         return (
             not item.uses_library
             and (not thumbnail or thumbnail in self.site.library.by_id)
-            and (
-                _wp_datetime(item["wp:post_date_gmt"]) is not None
-                or _rfc822(item["pubDate"]) is not None
-                or _wp_datetime(item["wp:post_date"]) is None
-            )
+            and (_utc_date(item) is not None or _wp_datetime(item["wp:post_date"]) is None)
         )
 
 
@@ -422,14 +418,22 @@ def _date(item: _Item, offset: dt.timedelta | None) -> PartialDate | None:
     Without a known offset the local date is kept at day precision: claiming a time in
     UTC would be a guess.
     """
-    if gmt := _wp_datetime(item["wp:post_date_gmt"]):
-        return PartialDate(gmt.replace(tzinfo=dt.UTC), "time")
-    if published := _rfc822(item["pubDate"]):
-        return PartialDate(published.astimezone(dt.UTC), "time")
+    if utc := _utc_date(item):
+        return PartialDate(utc, "time")
     if local := _wp_datetime(item["wp:post_date"]):
         if offset is None:
             return PartialDate(local.replace(hour=0, minute=0, second=0, tzinfo=dt.UTC), "day")
         return PartialDate((local - offset).replace(tzinfo=dt.UTC), "time")
+    return None
+
+
+def _utc_date(item: _Item) -> dt.datetime | None:
+    """The post's date in UTC if the item says it without the site's offset:
+    post_date_gmt, else pubDate."""
+    if gmt := _wp_datetime(item["wp:post_date_gmt"]):
+        return gmt.replace(tzinfo=dt.UTC)
+    if published := _rfc822(item["pubDate"]):
+        return published.astimezone(dt.UTC)
     return None
 
 
