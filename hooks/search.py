@@ -1,5 +1,6 @@
 """Index every page with Pagefind as it is rendered (newsdesk.search), so `make site`,
-`mkdocs build` and `make serve` all get search. A `mkdocs serve --dirty` rebuild keeps
+`mkdocs build` and `make serve` all get search; a large archive's newest articles in a
+bundle of their own (newsdesk.site.is_newest). A `mkdocs serve --dirty` rebuild keeps
 the index of the server's first build (newsdesk.search.needs_index).
 """
 
@@ -12,7 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from newsdesk import search
+from newsdesk import search, site
 
 log = get_plugin_logger("newsdesk")
 
@@ -27,13 +28,13 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    search.expect(len(files.documentation_pages()))
+    search.expect(len(files.documentation_pages()), site.newest_articles(files, config))
     return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     try:
-        search.add(page.file.dest_uri, output)
+        search.add(page.file.dest_uri, output, site.is_newest(page))
     except search.SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
     return output
@@ -41,7 +42,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     try:
-        indexed = search.finish()
+        indexed = search.finish(site.tag_counts())
     except search.SearchIndexError as exc:
         raise PluginError(str(exc)) from exc
     if indexed:

@@ -56,7 +56,7 @@ def test_pages_are_indexed_by_their_path_in_the_site_from_their_content_area(tmp
     [(url, record)] = _fragments(tmp_path / "pagefind").items()
     assert url == "/news/rates/"
     assert record["meta"]["title"] == "Rates rise"  # no "¶", no "Site menu"
-    assert json.loads((tmp_path / "pagefind" / search.SHARDS_FILE).read_text()) == []
+    assert _manifest(tmp_path / "pagefind") == {"shards": [], "newest": None, "tags": {}}
 
 
 def test_a_site_over_the_shard_size_is_indexed_in_shards_the_main_bundle_lists(tmp_path: Path):
@@ -66,11 +66,52 @@ def test_a_site_over_the_shard_size_is_indexed_in_shards_the_main_bundle_lists(t
     indexed = indexer.finish()
     assert (indexed.pages, indexed.shards) == (5, 3)
     bundle = tmp_path / "pagefind"
-    shards = json.loads((bundle / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    shards = _manifest(bundle)["shards"]
     assert shards == ["shard-1/", "shard-2/"]  # pages 0-1 and 2-3; page 4 in the main one
     urls = [sorted(_fragments(bundle / shard)) for shard in shards] + [sorted(_fragments(bundle))]
     assert urls == [["/p0/", "/p1/"], ["/p2/", "/p3/"], ["/p4/"]]
     assert (bundle / "pagefind.js").is_file()
+
+
+def _manifest(bundle: Path) -> dict:
+    return json.loads((bundle / search.SHARDS_FILE).read_text(encoding="utf-8"))
+
+
+def test_the_newest_articles_are_a_bundle_of_their_own_written_once_all_are_in(tmp_path: Path):
+    indexer = search.Indexer(tmp_path, shard_pages=3, expected_newest=2)
+    for n in range(4):
+        indexer.add(f"old{n}/index.html", _page(f"<h1>Old {n}</h1>"))
+    for n in range(2):
+        indexer.add(f"new{n}/index.html", _page(f"<h1>New {n}</h1>"), newest=True)
+    newest = tmp_path / "pagefind" / search.NEWEST_BUNDLE
+    assert [bundle for bundle, _ in indexer._writes] == ["shard-1/", search.NEWEST_BUNDLE]
+    indexer._writes[-1][1].result()  # written while the build goes on, not at its end
+    assert sorted(_fragments(newest)) == ["/new0/", "/new1/"]
+    indexer.add("tags/index.html", _page("<h1>Tags</h1>"))
+    indexed = indexer.finish({"china": 2})
+    assert (indexed.pages, indexed.shards, indexed.newest) == (7, 3, 2)
+    bundle = tmp_path / "pagefind"
+    manifest = {"shards": ["shard-1/"], "newest": "newest/", "tags": {"china": 2}}
+    assert _manifest(bundle) == manifest
+    assert sorted(_fragments(bundle)) == ["/old3/", "/tags/"]
+    assert (newest / "pagefind.js").is_file()  # the dialog's second Pagefind loads it
+
+
+def test_the_newest_articles_held_unwritten_count_against_the_shard_size(tmp_path: Path):
+    indexer = search.Indexer(tmp_path, shard_pages=3)  # how many are newest is not known
+    indexer.add("new0/index.html", _page("<h1>New 0</h1>"), newest=True)
+    indexer.add("new1/index.html", _page("<h1>New 1</h1>"), newest=True)
+    for n in range(3):
+        indexer.add(f"old{n}/index.html", _page(f"<h1>Old {n}</h1>"))
+    assert [bundle for bundle, _ in indexer._writes] == ["shard-1/", "shard-2/"]
+    indexed = indexer.finish()  # writes the newest bundle at the end
+    assert (indexed.pages, indexed.shards, indexed.newest) == (5, 4, 2)
+    assert sorted(_fragments(tmp_path / "pagefind" / "newest")) == ["/new0/", "/new1/"]
+
+
+def test_only_an_archive_of_over_twice_the_newest_keeps_them_apart():
+    assert search.newest_count(2 * search.NEWEST) == 0
+    assert search.newest_count(2 * search.NEWEST + 1) == search.NEWEST
 
 
 def _unreadable(path: Path) -> bool:

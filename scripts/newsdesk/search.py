@@ -21,6 +21,13 @@ shard and exits while the next one fills; the browser merges the shards (`SHARDS
 Pagefind reads only each page's content area (`ROOT`): Material's header, navigation and
 footer are most of every page's bytes and never indexed, nor sent (`content_area`).
 
+A word found in most of 10,000 articles takes Pagefind over a second in the browser: it
+scores every location of the word in every page. So a large archive's newest articles
+(`NEWEST`) are a bundle of their own, `pagefind/newest/`, which the dialog searches in a
+second Pagefind, in a worker of its own, beside the other bundles: their matches are
+shown at once, and the complete ranking, both result lists merged by score as Pagefind
+merges shards, replaces them when it is ready (assets/javascripts/search.js).
+
 The binary comes from the `pagefind_bin` wheel (pagefind[bin]): nothing is downloaded.
 """
 
@@ -36,7 +43,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +54,14 @@ import pagefind_bin
 from newsdesk import unpack
 
 BUNDLE_DIR = "pagefind"  # under site_dir; assets/javascripts/search.js loads it from there
-# In the bundle: the other shards' bundles, as URLs relative to it (a JSON list).
+# In the main bundle: {"shards": the other bundles but the newest articles', "newest":
+# that one or null, as URLs relative to it (the whole index is all of them), "tags": the
+# tag filter's values and their numbers of articles, for the dialog's menu}.
 SHARDS_FILE = "newsdesk-shards.json"
+NEWEST_BUNDLE = "newest/"
+# The newest articles searched first: only an archive of more than twice as many has them
+# apart (a smaller one is searched whole about as fast). Set lower in the tests.
+NEWEST = int(os.environ.get("NEWSDESK_SEARCH_NEWEST", "500"))
 # Pages per Pagefind service, about 0.75 GB of its memory at most; the environment
 # variable sets another number (less memory, or, in the tests, shards of a small site).
 SHARD_PAGES = int(os.environ.get("NEWSDESK_PAGEFIND_SHARD_PAGES", "4000"))
@@ -76,10 +89,12 @@ class Indexed:
     shards: int
     waited_seconds: float  # after the last page was rendered
     peak_rss_mib: float
+    newest: int = 0  # pages in the newest articles' bundle (one of the shards)
 
     def summary(self) -> str:
+        newest = f", the newest {self.newest} apart" if self.newest else ""
         return (
-            f"Pagefind indexed {self.pages} pages in {self.shards} shard(s);"
+            f"Pagefind indexed {self.pages} pages in {self.shards} shard(s){newest};"
             f" the build waited {self.waited_seconds:.1f} s for it"
             f" (peak RSS {self.peak_rss_mib:.0f} MiB)"
         )
@@ -241,7 +256,10 @@ class Indexer:
     The first `shard_pages` searchable pages fill shard 1, written into `pagefind/shard-1/`
     while the next ones fill shard 2, and so on; whatever is left when the build ends is
     the main bundle, `pagefind/` itself, which the search dialog loads and which lists the
-    others. A small site is that main bundle alone.
+    others. A small site is that main bundle alone. Pages added as `newest` go to a
+    bundle of their own, `pagefind/newest/`, written as soon as the `newest` pages that
+    `expected_newest` announced are in; while it fills, its pages count against the
+    filling shard's `shard_pages`, so memory stays bounded as before.
 
     Writing is the part of Pagefind's work that the build waits for at its end, about
     1.5 ms a page, so when `expected` says how many pages the build renders, its last
@@ -253,31 +271,61 @@ class Indexer:
     site_dir: Path
     shard_pages: int = SHARD_PAGES
     expected: int | None = None  # pages the build will hand to `add`, if known
+    expected_newest: int | None = None  # of those, the ones added as `newest`
     _seen: int = 0
     _split: bool = False
     _services: list[_Service] = field(default_factory=list)  # every one started
+    _filling: _Service | None = None
     _in_filling: int = 0
-    _writes: list[Future[int]] = field(default_factory=list)
+    _newest: _Service | None = None
+    _in_newest: int = 0  # pages in the newest bundle, written or not
+    _newest_written: bool = False
+    _writes: list[tuple[str, Future[int]]] = field(default_factory=list)  # bundle, pages
     _writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1))
 
-    def add(self, path: str, html: str) -> None:
+    def add(self, path: str, html: str, newest: bool = False) -> None:
         """Index a rendered page, `path` relative to the site. Pages without the mark are
         left out here: Pagefind would index them whole in a shard of only such pages."""
         self._seen += 1
         if MARK not in html:
             return
-        if self._full():
-            bundle = self.site_dir / BUNDLE_DIR / self._shard_name(len(self._writes) + 1)
-            self._writes.append(self._writer.submit(self._services[-1].write, bundle))
-            self._in_filling = 0
-        if not self._in_filling:
-            self._services.append(_Service())
-        self._services[-1].add(path, html)
+        if newest:
+            self._add_newest(path, html)
+            return
+        if self._filling is not None and self._full():
+            self._write(self._filling, f"shard-{self._shards_written() + 1}/")
+            self._filling, self._in_filling = None, 0
+        if self._filling is None:
+            self._filling = self._start()
+        self._filling.add(path, html)
         self._in_filling += 1
+
+    def _add_newest(self, path: str, html: str) -> None:
+        if self._newest is None:
+            self._newest = self._start()
+        self._newest.add(path, html)
+        self._in_newest += 1
+        if self._in_newest == self.expected_newest:  # all in: write it while MkDocs goes on
+            self._write_newest(self._newest)
+
+    def _write_newest(self, service: _Service) -> None:
+        self._write(service, NEWEST_BUNDLE)
+        self._newest_written = True
+
+    def _start(self) -> _Service:
+        self._services.append(_Service())
+        return self._services[-1]
+
+    def _write(self, service: _Service, bundle: str) -> None:
+        self._writes.append((bundle, self._writer.submit(service.write, self._bundle(bundle))))
+
+    def _shards_written(self) -> int:
+        return sum(bundle != NEWEST_BUNDLE for bundle, _ in self._writes)
 
     def _full(self) -> bool:
         """Whether the shard filling now is complete without this page."""
-        if self._in_filling >= self.shard_pages:
+        newest_held = 0 if self._newest_written else self._in_newest
+        if self._in_filling + newest_held >= self.shard_pages:
             return True
         if self._split or self.expected is None:
             return False
@@ -287,21 +335,25 @@ class Indexer:
         self._split = True
         return True
 
-    def finish(self) -> Indexed:
-        """Write the main bundle beside the shards, and list them in it."""
+    def finish(self, tags: Mapping[str, int] | None = None) -> Indexed:
+        """Write the main bundle beside the shards, and list them and `tags` in it."""
         rendered = time.perf_counter()
         try:
-            if not self._in_filling:  # an empty archive still gets the dialog's script
-                self._services.append(_Service())
-            pages = self._services[-1].write(self.site_dir / BUNDLE_DIR)
-            pages += sum(write.result() for write in self._writes)
+            if self._newest is not None and not self._newest_written:
+                self._write_newest(self._newest)  # fewer came than `expected_newest` announced
+            # An empty archive still gets the dialog's script.
+            pages = (self._filling or self._start()).write(self._bundle(""))
+            pages += sum(write.result() for _, write in self._writes)
         finally:
             self.abort()
-        shards = [self._shard_name(number) for number in range(1, len(self._writes) + 1)]
-        (self.site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps(shards), "utf-8")
+        shards = [bundle for bundle, _ in self._writes if bundle != NEWEST_BUNDLE]
+        newest = NEWEST_BUNDLE if self._newest is not None else None
+        manifest = json.dumps({"shards": shards, "newest": newest, "tags": dict(tags or {})})
+        self._bundle(SHARDS_FILE).write_text(manifest, "utf-8")
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
         waited = time.perf_counter() - rendered
-        return Indexed(pages, len(shards) + 1, waited, peak_kib / 1024)
+        bundles = len(self._writes) + 1
+        return Indexed(pages, bundles, waited, peak_kib / 1024, self._in_newest)
 
     def abort(self) -> None:
         """Stop every service (a failed build, or after `finish`)."""
@@ -309,9 +361,8 @@ class Indexer:
         for service in self._services:
             service.stop()
 
-    @staticmethod
-    def _shard_name(number: int) -> str:
-        return f"shard-{number}/"
+    def _bundle(self, name: str) -> Path:
+        return self.site_dir / BUNDLE_DIR / name
 
 
 @dataclass
@@ -350,21 +401,28 @@ def begin(site_dir: Path) -> bool:
     return _session.indexer is not None
 
 
-def expect(pages: int) -> None:
-    """The number of pages this build renders (`Indexer.expected`)."""
+def newest_count(articles: int) -> int:
+    """How many of an archive's newest articles search keeps apart (`NEWEST`)."""
+    return NEWEST if articles > 2 * NEWEST else 0
+
+
+def expect(pages: int, newest: int) -> None:
+    """The number of pages this build renders, and of them the `newest` articles'
+    (`Indexer.expected`, `Indexer.expected_newest`)."""
     if _session.indexer:
-        _session.indexer.expected = pages
+        _session.indexer.expected, _session.indexer.expected_newest = pages, newest
 
 
-def add(path: str, html: str) -> None:
+def add(path: str, html: str, newest: bool = False) -> None:
     if _session.indexer:
-        _session.indexer.add(path, html)
+        _session.indexer.add(path, html, newest)
 
 
-def finish() -> Indexed | None:
-    """This build's index, written; None if the build kept the last one."""
+def finish(tags: Mapping[str, int]) -> Indexed | None:
+    """This build's index, written with the tag menu's `tags`; None if the build kept the
+    last one."""
     indexer, _session.indexer = _session.indexer, None
-    return indexer.finish() if indexer else None
+    return indexer.finish(tags) if indexer else None
 
 
 def abort() -> None:

@@ -24,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from newsdesk import feeds, listings, sanitize, vocabulary
+from newsdesk import feeds, listings, sanitize, search, vocabulary
 from newsdesk.article import (
     Problem,
     SchemaError,
@@ -280,6 +280,23 @@ def complete_page(context: dict[str, Any], page: Page, nav: Navigation) -> dict[
         context["shared_chrome"] = state.chrome.for_page(page, nav, context["base_url"])
         context["header_page"] = HeaderPage(page.url)
     return context
+
+
+def newest_articles(files: Files, config: MkDocsConfig) -> int:
+    """How many of the newest articles have a search bundle of their own (search.NEWEST)."""
+    return search.newest_count(len(archive(files, config).catalogue.articles))
+
+
+def is_newest(page: Page) -> bool:
+    """Whether the page is one of those newest articles, which search shows first."""
+    cat = current().catalogue
+    position = cat.position.get(page.file.src_uri)
+    return position is not None and position < search.newest_count(len(cat.articles))
+
+
+def tag_counts() -> dict[str, int]:
+    """Each tag's number of articles: the search dialog's tag menu (search.SHARDS_FILE)."""
+    return {tag: len(metas) for tag, metas in current().catalogue.by_tag.items()}
 
 
 # --- external images -------------------------------------------------------------------

@@ -8,9 +8,11 @@ Every request a page makes is routed through `guard`: anything not addressed to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,10 +58,12 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site with its search index built in shards of 3 pages (as a large archive's
-    is, in shards of thousands: newsdesk.search.Indexer)."""
+    """The real site with its search index built in shards of 3 pages and its newest
+    article in a bundle of its own (as a large archive's is, in shards of thousands and
+    its newest 500 articles apart: newsdesk.search.Indexer)."""
     site = tmp_path_factory.mktemp("sharded") / "site"
-    return build_site(REPO / "mkdocs.yml", site, {"NEWSDESK_PAGEFIND_SHARD_PAGES": "3"})
+    env = {"NEWSDESK_PAGEFIND_SHARD_PAGES": "3", "NEWSDESK_SEARCH_NEWEST": "1"}
+    return build_site(REPO / "mkdocs.yml", site, env)
 
 
 @pytest.fixture(scope="session")
@@ -71,14 +75,26 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    slow: re.Pattern[str] | None = None  # paths answered only after SLOW_SECONDS
+
     def log_message(self, format: str, *args: object) -> None:
         """Keep the test output readable; failures are asserted, not logged."""
 
+    def do_GET(self) -> None:
+        if self.slow and self.slow.search(urlsplit(self.path).path):
+            time.sleep(SLOW_SECONDS)
+        super().do_GET()
+
+
+SLOW_SECONDS = 2.0
+
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=directory))
+def serve(directory: Path, slow: str | None = None) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block; paths
+    matching the regular expression `slow` are answered only after SLOW_SECONDS."""
+    handler = type("Handler", (_QuietHandler,), {"slow": re.compile(slow) if slow else None})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=directory))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

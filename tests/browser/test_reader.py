@@ -16,7 +16,7 @@ from newsdesk import bench_search
 from newsdesk import search as search_index
 from newsdesk.article import loads
 
-from .conftest import REPO, Visit
+from .conftest import REPO, Visit, serve
 
 pytestmark = pytest.mark.browser
 
@@ -115,12 +115,14 @@ def test_typing_china_in_search_shows_the_china_tagged_articles_first(visit: Vis
 def test_a_search_index_in_shards_searches_and_filters_as_one(
     visit: Visit, sharded_site: Path, sharded_url: str
 ):
-    shards = json.loads((sharded_site / "pagefind" / search_index.SHARDS_FILE).read_text())
-    assert len(shards) >= 2
+    manifest = json.loads((sharded_site / "pagefind" / search_index.SHARDS_FILE).read_text())
+    assert len(manifest["shards"]) >= 2
     page = visit.page
     page.goto(sharded_url)
     results = search(page, "china")
     expected = {seed.meta["title"] for seed in tagged("china")}
+    status = page.locator(".nd-search__status")
+    expect(status).to_have_text(re.compile(r"^\d+ results for “china”$"))  # all shards'
     expect(results.nth(len(expected) - 1)).to_be_visible()
     assert set(article_titles(results)[: len(expected)]) == expected
     options = page.get_by_role("combobox", name="Tag").locator("option").all_inner_texts()
@@ -129,6 +131,28 @@ def test_a_search_index_in_shards_searches_and_filters_as_one(
     narrowed = {seed.meta["title"] for seed in tagged("xiaomi") if "china" in seed.meta["tags"]}
     expect(page.locator(".nd-search__status")).to_have_text(f"{len(narrowed)} results for “china”")
     assert set(results.all_inner_texts()) == narrowed
+
+
+def test_the_newest_articles_results_come_first_while_the_whole_index_is_searched(
+    visit: Visit, sharded_site: Path
+):
+    """The sharded site keeps its newest article apart (NEWSDESK_SEARCH_NEWEST=1); the
+    word chunks of the whole index are served 2 s late, as a slow search would be."""
+    newest = max(seeds(), key=lambda seed: seed.path)  # paths go by date: articles/YYYY/MM/
+    assert newest in tagged("china")
+    with serve(sharded_site, slow=r"^/pagefind/(shard-\d+/)?index/") as url:
+        page = visit.page
+        page.goto(url)
+        results = search(page, "china")
+        status = page.locator(".nd-search__status")
+        first = "Newest articles first: 1 result for “china”; searching the whole archive…"
+        expect(status).to_have_text(first)
+        expect(results).to_have_text([newest.meta["title"]])
+        expect(page.locator(".nd-search__more")).to_be_hidden()
+        expect(status).to_have_text(re.compile(r"^\d+ results for “china”$"))
+        titles = {seed.meta["title"] for seed in tagged("china")}
+        expect(results.nth(len(titles) - 1)).to_be_visible()
+        assert set(article_titles(results)) >= titles
 
 
 def test_tag_pages_are_findable_in_search(visit: Visit, real_url: str):

@@ -26,58 +26,108 @@
   const bundle = new URL(dialog.dataset.bundle, document.baseURI);
   const root = new URL(dialog.dataset.root, document.baseURI);
 
-  let pagefind = null;
-  let shown = []; // the current search's results, in order
+  let pagefind = null; // {older, newest, ready}: promises of the Pagefinds to search
+  let shown = { results: [] }; // the results in the list, replaced (not changed) by each render
   let generation = 0; // bumped by every search, so a slow one never overwrites a newer one
+  const latest = new Map(); // each Pagefind's last search asked for (see `searchWhenFree`)
 
   function load() {
-    pagefind ??= import(new URL("pagefind.js", bundle).href).then(async (module) => {
-      await module.options({ baseUrl: root.pathname });
-      // A large archive is indexed in shards (newsdesk.search.index): merge the others.
-      const shards = await fetch(new URL("newsdesk-shards.json", bundle)).then((r) => r.json());
-      for (const shard of shards) await module.mergeIndex(new URL(shard, bundle).href);
-      await module.init();
-      fillTags(await module.filters());
-      return module;
-    });
+    pagefind ??= fetch(new URL("newsdesk-shards.json", bundle))
+      .then((response) => response.json())
+      .then((manifest) => {
+        fillTags(manifest.tags);
+        const older = openIndex(bundle, manifest.shards);
+        const newest = manifest.newest && openIndex(new URL(manifest.newest, bundle), []);
+        return { older, newest, ready: Promise.all([older, newest]) };
+      });
     return pagefind;
   }
 
-  function fillTags(filters) {
-    const counts = filters.tag ?? {};
+  /* Pagefind on the bundle at `url` merged with `shards` (URLs relative to it): a large
+     archive is indexed in shards (newsdesk.search.Indexer). Its newest articles' bundle
+     has a pagefind.js of its own: imported from another URL, that is another Pagefind,
+     with its own worker. */
+  async function openIndex(url, shards) {
+    const module = await import(new URL("pagefind.js", url).href);
+    await module.options({ baseUrl: root.pathname });
+    // Each call adds its shard to Pagefind's list at once, so the order stays this one.
+    await Promise.all(shards.map((shard) => module.mergeIndex(new URL(shard, url).href)));
+    await module.init();
+    return module;
+  }
+
+  /* The menu's tags and article counts come with the list of shards (the build knows
+     them): asking Pagefind would load every filter chunk of every shard first. */
+  function fillTags(counts) {
     const names = Object.keys(counts).sort((a, b) => a.localeCompare(b));
     tag.append(...names.map((name) => new Option(`${name} (${counts[name]})`, name)));
   }
 
+  /* A word in most of 10,000 articles takes the older articles' Pagefind about a second,
+     the newest 500's a tenth of that. So the newest are searched first and shown, then
+     the older ones, and the complete ranking replaces the first results: both lists
+     merged by score, as Pagefind merges its shards. One at a time, and only the newest
+     articles' index chunks fetched while typing: on two cores, the older ones' work
+     would slow the first results down (docs/benchmarks.md). */
   async function run() {
     const mine = ++generation;
     const term = query.value.trim();
     const filters = tag.value ? { tag: [tag.value] } : {};
-    if (!term && !tag.value) return render(mine, []);
+    if (!term && !tag.value) return render([], true);
     status.textContent = "Searching…";
-    const api = await load();
+    const { older, newest } = await load();
     // Fetch the index chunks of what is typed so far while the debounce waits.
-    if (term) api.preload(term, { filters });
-    const search = await api.debouncedSearch(term || null, { filters }, DEBOUNCE_MS);
-    if (search === null || mine !== generation) return; // superseded while waiting
-    render(mine, search.results);
+    if (term) (newest ?? older).then((index) => index.preload(term, { filters }));
+    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+    if (mine !== generation) return; // typing went on
+    const search = (index) => searchWhenFree(index, mine, term || null, { filters });
+    const first = newest ? await search(newest) : { results: [] };
+    if (first === null) return; // superseded
+    if (first.results.length) render(first.results, false);
+    const rest = await search(older);
+    if (rest === null) return;
+    const results = [...first.results, ...rest.results];
+    render(results.sort((a, b) => b.score - a.score), true);
   }
 
-  function render(mine, results) {
-    shown = results;
+  /* A Pagefind's worker runs one search at a time, in the order asked, and a search for
+     the first letters of a word ("ma") is slow: all words that start so match. So a
+     search waits for the one before it on the same Pagefind, and is dropped (null) if
+     the reader typed on meanwhile, rather than queue behind every keystroke's search. */
+  function searchWhenFree(index, mine, term, options) {
+    const before = latest.get(index) ?? Promise.resolve();
+    const search = before
+      .catch(() => null)
+      .then(() => (mine === generation ? index : null))
+      .then((pagefind) => pagefind?.search(term, options) ?? null)
+      .then((result) => (mine === generation ? result : null));
+    latest.set(index, search);
+    return search;
+  }
+
+  function render(results, complete) {
+    shown = { results, complete };
     list.replaceChildren();
     const term = query.value.trim();
+    // What the list holds, for the benchmark's clock (newsdesk.bench_search).
+    Object.assign(list.dataset, { query: term, tag: tag.value, complete });
     const count = results.length === 1 ? "1 result" : `${results.length} results`;
-    status.textContent = term || tag.value ? `${count}${term ? ` for “${term}”` : ""}` : "";
-    return showMore(mine);
+    const words = term ? ` for “${term}”` : "";
+    status.textContent = !complete
+      ? `Newest articles first: ${count}${words}; searching the whole archive…`
+      : term || tag.value
+        ? `${count}${words}`
+        : "";
+    return showMore();
   }
 
-  async function showMore(mine) {
-    const next = shown.slice(list.children.length, list.children.length + PAGE);
+  async function showMore() {
+    const mine = shown;
+    const next = mine.results.slice(list.children.length, list.children.length + PAGE);
     const data = await Promise.all(next.map((result) => result.data()));
-    if (mine !== generation) return;
+    if (mine !== shown) return; // replaced meanwhile
     list.append(...data.map(resultItem));
-    more.hidden = list.children.length >= shown.length;
+    more.hidden = !mine.complete || list.children.length >= mine.results.length;
   }
 
   function resultItem(data) {
@@ -123,16 +173,18 @@
   function open() {
     if (!dialog.open) dialog.showModal();
     query.focus();
-    load().catch((error) => {
-      status.textContent = "Search is unavailable.";
-      console.error(error);
-    });
+    load()
+      .then((indexes) => indexes.ready)
+      .catch((error) => {
+        status.textContent = "Search is unavailable.";
+        console.error(error);
+      });
   }
 
   opener.addEventListener("click", open);
   query.addEventListener("input", run);
   tag.addEventListener("change", run);
-  more.addEventListener("click", () => showMore(generation));
+  more.addEventListener("click", showMore);
   form.addEventListener("submit", (event) => {
     event.preventDefault(); // Enter opens the first result
     list.querySelector("a")?.click();
