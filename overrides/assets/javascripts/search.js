@@ -11,6 +11,10 @@
 
   const PAGE = 10; // results shown at once; "More results" shows the next ones
   const DEBOUNCE_MS = 80; // Pagefind's own default is 300 ms
+  // One or two letters match the start of thousands of words: a slow search, and most
+  // often the reader is still typing, so such a search waits longer.
+  const SHORT = 3;
+  const SHORT_DEBOUNCE_MS = 300;
 
   const dialog = document.getElementById("nd-search");
   const opener = document.querySelector("[data-nd-search-open]");
@@ -66,9 +70,10 @@
   /* A word in most of 10,000 articles takes the older articles' Pagefind about a second,
      the newest 500's a tenth of that. So the newest are searched first and shown, then
      the older ones, and the complete ranking replaces the first results: both lists
-     merged by score, as Pagefind merges its shards. One at a time, and only the newest
-     articles' index chunks fetched while typing: on two cores, the older ones' work
-     would slow the first results down (docs/benchmarks.md). */
+     merged by score, as Pagefind merges its shards. The older ones' search starts once
+     the first results are shown, and only the newest articles' index chunks are fetched
+     while typing: on two cores, that work would slow the first results down
+     (docs/benchmarks.md). */
   async function run() {
     const mine = ++generation;
     const term = query.value.trim();
@@ -78,12 +83,13 @@
     const { older, newest } = await load();
     // Fetch the index chunks of what is typed so far while the debounce waits.
     if (term) (newest ?? older).then((index) => index.preload(term, { filters }));
-    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+    const wait = term.length < SHORT ? SHORT_DEBOUNCE_MS : DEBOUNCE_MS;
+    await new Promise((resolve) => setTimeout(resolve, wait));
     if (mine !== generation) return; // typing went on
     const search = (index) => searchWhenFree(index, mine, term || null, { filters });
     const first = newest ? await search(newest) : { results: [] };
     if (first === null) return; // superseded
-    if (first.results.length) render(first.results, false);
+    if (first.results.length) await render(first.results, false);
     const rest = await search(older);
     if (rest === null) return;
     const results = [...first.results, ...rest.results];
