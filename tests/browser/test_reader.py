@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 MOBILE = {"width": 390, "height": 844}
 SERIOUS = {"serious", "critical"}
+PAGE = 10  # search results shown at once (assets/javascripts/search.js)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,20 @@ def test_the_newest_articles_results_come_first_while_the_whole_index_is_searche
         titles = {seed.meta["title"] for seed in tagged("china")}
         expect(results.nth(len(titles) - 1)).to_be_visible()
         assert set(article_titles(results)) >= titles
+
+
+def test_the_status_counts_results_only_once_the_list_shows_them(visit: Visit, real_site: Path):
+    """Result fragments served 2 s late: until they are in, the status may not announce
+    results over an empty list."""
+    with serve(real_site, slow=r"^/pagefind/fragment/") as url:
+        page = visit.page
+        page.goto(url)
+        results = search(page, "china")
+        expect(page.locator(".nd-search__status")).to_have_text(
+            re.compile(r"^\d+ results for “china”$"), timeout=10_000
+        )
+        count = int(page.locator(".nd-search__status").inner_text().split()[0])
+        assert results.count() == min(count, PAGE) > 0
 
 
 def test_tag_pages_are_findable_in_search(visit: Visit, real_url: str):

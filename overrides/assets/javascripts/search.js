@@ -31,7 +31,8 @@
   const root = new URL(dialog.dataset.root, document.baseURI);
 
   let pagefind = null; // {older, newest, ready}: promises of the Pagefinds to search
-  let shown = { results: [] }; // the results in the list, replaced (not changed) by each render
+  let shown = { results: [], complete: true }; // the results in the list, replaced by each render
+  let rendering = shown; // the last render asked for: it may still wait for its results' data
   let generation = 0; // bumped by every search, so a slow one never overwrites a newer one
   const latest = new Map(); // each Pagefind's last search asked for (see `searchWhenFree`)
 
@@ -111,12 +112,17 @@
     return search;
   }
 
-  function render(results, complete) {
-    shown = { results, complete };
-    list.replaceChildren();
+  /* The list and its status line change together, once the results' data is in: a
+     status that counts results over an emptied list would be a lie for a moment. */
+  async function render(results, complete) {
+    const mine = (rendering = { results, complete });
+    const items = await resultItems(results, 0);
+    if (mine !== rendering) return; // a newer render was asked for meanwhile
+    shown = mine;
     const term = query.value.trim();
     // What the list holds, for the benchmark's clock (newsdesk.bench_search).
     Object.assign(list.dataset, { query: term, tag: tag.value, complete });
+    list.replaceChildren(...items);
     const count = results.length === 1 ? "1 result" : `${results.length} results`;
     const words = term ? ` for “${term}”` : "";
     status.textContent = !complete
@@ -124,16 +130,26 @@
       : term || tag.value
         ? `${count}${words}`
         : "";
-    return showMore();
+    showMoreButton();
   }
 
   async function showMore() {
     const mine = shown;
-    const next = mine.results.slice(list.children.length, list.children.length + PAGE);
-    const data = await Promise.all(next.map((result) => result.data()));
+    more.disabled = true; // a second click before the data is in would add the page twice
+    const items = await resultItems(mine.results, list.children.length);
+    more.disabled = false;
     if (mine !== shown) return; // replaced meanwhile
-    list.append(...data.map(resultItem));
-    more.hidden = !mine.complete || list.children.length >= mine.results.length;
+    list.append(...items);
+    showMoreButton();
+  }
+
+  function showMoreButton() {
+    more.hidden = !shown.complete || list.children.length >= shown.results.length;
+  }
+
+  async function resultItems(results, from) {
+    const data = await Promise.all(results.slice(from, from + PAGE).map((r) => r.data()));
+    return data.map(resultItem);
   }
 
   function resultItem(data) {
