@@ -403,25 +403,35 @@ class Renderer:
     def markdown(self, listing: Listing) -> str:
         """The page's source: front matter, heading and lead, all that search indexes.
 
-        Front matter holds raw text (hooks/safety.py escapes page.meta for every page).
-        The heading and lead are HTML, not Markdown, so no character is misread; the
-        heading also keeps a nav label ("Home") from replacing the page's title.
+        The build renders the page from `meta` and `lead` directly (newsdesk.site.
+        ListingPage); this source is what MkDocs and other tools see of the file.
         """
+        front = yaml.dump(
+            self.meta(listing), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000
+        )
+        return f"---\n{front}---\n\n{self.lead(listing)}\n"
+
+    @staticmethod
+    def meta(listing: Listing) -> dict[str, object]:
+        """The page's front matter, raw text (hooks/safety.py escapes page.meta)."""
         meta: dict[str, object] = {"title": listing.title, "description": listing.description}
         if listing.feed:
             meta["feed"] = listing.feed
         if not listing.searchable:
             meta["search"] = {"exclude": True}
-        front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
-        lead = f'<h1>{_e(listing.title)}</h1>\n<p class="nd-lead">{_e(listing.description)}</p>'
-        return f"---\n{front}---\n\n{lead}\n"
+        return meta
+
+    @staticmethod
+    def lead(listing: Listing) -> str:
+        """Heading and lead as HTML, not Markdown, so no character is misread; the heading
+        also keeps a nav label ("Home") from replacing the page's title."""
+        return f'<h1>{_e(listing.title)}</h1>\n<p class="nd-lead">{_e(listing.description)}</p>'
 
     def html(self, listing: Listing) -> str:
         """The listing itself: index entries, article cards and the page links.
 
-        Appended to the page's HTML (see newsdesk.site), so cards never pass through
-        Markdown, and marked data-pagefind-ignore, so a tag page is no duplicate hit for
-        every article it lists.
+        Follows the lead in the page's HTML (newsdesk.site.ListingPage), marked
+        data-pagefind-ignore, so a tag page is no duplicate hit for every article it lists.
         """
         root = root_of(url_of(listing.src_uri, self.use_directory_urls))
         parts = (
