@@ -279,7 +279,6 @@ class Indexer:
     _in_filling: int = 0
     _newest: _Service | None = None
     _in_newest: int = 0  # pages in the newest bundle, written or not
-    _newest_written: bool = False
     _writes: list[tuple[str, Future[int]]] = field(default_factory=list)  # bundle, pages
     _writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1))
 
@@ -306,11 +305,11 @@ class Indexer:
         self._newest.add(path, html)
         self._in_newest += 1
         if self._in_newest == self.expected_newest:  # all in: write it while MkDocs goes on
-            self._write_newest(self._newest)
+            self._write(self._newest, NEWEST_BUNDLE)
 
-    def _write_newest(self, service: _Service) -> None:
-        self._write(service, NEWEST_BUNDLE)
-        self._newest_written = True
+    @property
+    def _newest_written(self) -> bool:
+        return any(bundle == NEWEST_BUNDLE for bundle, _ in self._writes)
 
     def _start(self) -> _Service:
         self._services.append(_Service())
@@ -340,7 +339,7 @@ class Indexer:
         rendered = time.perf_counter()
         try:
             if self._newest is not None and not self._newest_written:
-                self._write_newest(self._newest)  # fewer came than `expected_newest` announced
+                self._write(self._newest, NEWEST_BUNDLE)  # fewer came than announced
             # An empty archive still gets the dialog's script.
             pages = (self._filling or self._start()).write(self._bundle(""))
             pages += sum(write.result() for _, write in self._writes)
