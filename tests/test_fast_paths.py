@@ -16,6 +16,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from newsdesk import article, bench_wxr, ingest, sanitize, store
 from newsdesk.article import Source
@@ -318,6 +319,68 @@ def test_an_imported_articles_front_matter_takes_the_writer() -> None:
     mapping = article.to_mapping(done)
     assert article._plain_front_matter(mapping) == article._yaml_front_matter(mapping)
     assert article.loads(article.dumps(done)).meta == mapping
+    assert article.read_plain_front_matter(article.dumps(done)) is not None
+
+
+# --- front matter without a parser -------------------------------------------------------------
+
+BODIES = st.sampled_from(["", "Body.", "\n\nBody\n\n", "---\nx: y\n---\nBody", " Body \n", "\n"])
+# Lines a person might write, each close to (or in) the form the writer uses.
+FRONT_LINES = st.sampled_from(
+    [
+        *("title: a", "title: 'a''b'", "title: 'a'", "title:  a", "title: a # c", "title: a "),
+        *("# c", "", "tags:", "tags: []", "tags: [a]", "- a", "- 'b'", "-  a", "- ", "-", "- - a"),
+        *("source:", "  name: S", "  name: 'x: y'", "   name: S", "  url:", "  - a", "title:"),
+        *("date: 2020-01-01", "date: '2020-01-01'", "title: yes", "title: 'yes'", "title: ~"),
+        *('title: "a"', "---", "...", "--- a", "title: a\r", " title: a", "title : a", "Title: a"),
+        *("title: 'a", "title: a'", "title: ''''", "title: a: b", "slug: x\ty", "on: a", "x: é"),
+    ]
+)
+
+
+def _article_text(front: str, body: str = "Body.") -> str:
+    return f"---\n{front}---\n{body}"
+
+
+def _as_mkdocs_reads(text: str) -> tuple[str, dict[str, object]] | None:
+    plain = article.read_plain_front_matter(text)
+    return None if plain is None else (plain[1].lstrip("\n"), plain[0])
+
+
+@SETTINGS
+@given(st.dictionaries(YAML_KEYS, YAML_VALUES, min_size=1, max_size=5), BODIES)
+def test_front_matter_the_writer_wrote_is_read_without_pyyaml(mapping, body) -> None:
+    front = article._plain_front_matter(mapping)
+    if front is not None:
+        text = _article_text(front, body)
+        assert article.read_plain_front_matter(text) is not None
+        assert article.loads(text) == article._read_yaml(text)
+        assert _as_mkdocs_reads(text) == get_data(text)
+
+
+@SETTINGS
+@given(st.lists(FRONT_LINES, min_size=1, max_size=8), BODIES)
+def test_hand_written_front_matter_is_read_as_pyyaml_reads_it_or_left_to_it(lines, body) -> None:
+    text = _article_text("".join(f"{line}\n" for line in lines), body)
+    if article.read_plain_front_matter(text) is not None:
+        assert article.loads(text) == article._read_yaml(text)
+        assert _as_mkdocs_reads(text) == get_data(text)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: a # c\n",  # a comment
+        "title:  a\n",  # a second space, which YAML ignores
+        'title: "a"\n',  # double quotes
+        "tags: [a, b]\n",  # flow style
+        "title: a\ntitle: b\n",  # a key twice
+        "title: 'yes'\ntags:\n- a\n...\n",  # YAML's document end, where MkDocs stops
+        "title: a\r\n",  # a Windows line end
+    ],
+)
+def test_front_matter_in_any_other_form_is_left_to_pyyaml(front: str) -> None:
+    assert article.read_plain_front_matter(_article_text(front)) is None
 
 
 # --- characters XML cannot hold, found without a regex --------------------------------------------

@@ -486,15 +486,22 @@ class Loaded:
     lines: dict[str, int]
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """`yaml.safe_load` on libyaml's parser where PyYAML has it: the same documents, read
+    several times faster than by the pure-Python parser `safe_load` always takes."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 class _LibyamlHandler(frontmatter.YAMLHandler):
-    """python-frontmatter's YAML reading on libyaml's safe loader: the build reads every
-    article's front matter, and the pure-Python loader was most of that time."""
+    """python-frontmatter's YAML reading on `load_yaml`."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_SAFE_LOADER)
+        return load_yaml(fm)
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = _LibyamlHandler()
 
 
@@ -502,6 +509,14 @@ def loads(text: str) -> Loaded:
     """Parse an article file; raises SchemaError('front matter', …) when unreadable."""
     if not text.startswith("---"):
         raise SchemaError("front matter", "missing: the file must start with a --- block")
+    plain = read_plain_front_matter(text)
+    if plain is None:
+        return _read_yaml(text)
+    meta, rest = plain
+    return Loaded(meta, rest.strip(), _key_lines(text))
+
+
+def _read_yaml(text: str) -> Loaded:
     try:
         post = frontmatter.loads(text, handler=_FRONT_MATTER)
     except yaml.YAMLError as exc:
@@ -509,6 +524,54 @@ def loads(text: str) -> Loaded:
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise SchemaError("front matter", "is empty or not a mapping")
     return Loaded(dict(post.metadata), post.content, _key_lines(text))
+
+
+def read_plain_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """(front matter, the text after its closing ---) for an article file whose front
+    matter is exactly as `_plain_front_matter` writes it, read without a YAML parser: the
+    build reads every article twice (newsdesk, then MkDocs), and YAML parsing was most of
+    that. The lines are read back by the writer's rules, and the mapping is kept only if
+    the writer writes it as this very text, which PyYAML reads as that mapping; anything
+    else (comments, other styles, hand edits) gets None and is left to PyYAML."""
+    end = text.find("\n---\n")
+    if not text.startswith("---\n") or end < 0:
+        return None
+    front = text[4 : end + 1]
+    meta: dict[str, Any] = {}
+    open_key = ""  # the key whose list or mapping the indented lines below it fill
+    for line in front[:-1].split("\n"):
+        if open_key and line.startswith(("- ", "  ")):
+            _add_item(meta, open_key, line)
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or key in meta:
+            return None
+        open_key = key if value == "" else ""
+        meta[key] = None if open_key else [] if value == " []" else _unquoted(value[1:])
+    if _plain_front_matter(meta) != front:
+        return None
+    return meta, text[end + 5 :]
+
+
+def _add_item(meta: dict[str, Any], key: str, line: str) -> None:
+    """A `- item` line to the key's list, a `  name: value` line to its mapping; a line of
+    the other kind leaves a value the writer writes differently, so the check rejects it."""
+    if line[0] == "-":
+        items = meta[key] = meta[key] or []
+        if isinstance(items, list):
+            items.append(_unquoted(line[2:]))
+        return
+    mapping = meta[key] = meta[key] or {}
+    name, _, value = line[2:].partition(": ")
+    if isinstance(mapping, dict):
+        mapping[name] = _unquoted(value)
+
+
+def _unquoted(scalar: str) -> str:
+    """A scalar as `_scalar` wrote it: plain, or in single quotes with '' for '."""
+    if len(scalar) > 1 and scalar[0] == scalar[-1] == "'":
+        return scalar[1:-1].replace("''", "'")
+    return scalar
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -138,7 +138,7 @@ class Writer:
             "authors": [{"name": self.site.name}],
             "items": [_json_item(meta, self.site) for meta in feed.articles],
         }
-        return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(document, ensure_ascii=False) + "\n"
 
 
 def _with_original_links(xml: bytes, articles: Sequence[ArticleMeta]) -> bytes:

@@ -101,7 +101,7 @@ def load_sidecar(path: Path) -> dict[str, Any]:
     if not side.exists():
         return {}
     try:
-        data = yaml.safe_load(side.read_text("utf-8")) or {}
+        data = schema.load_yaml(side.read_text("utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ImportFailure(f"{side.name}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -1,7 +1,8 @@
 """The adapter between MkDocs objects and the pure newsdesk modules; hooks call only this.
 
-MkDocs runs the hooks of one build in a fixed order: `on_files` once, then per page
-`on_page_markdown` → `on_page_content` → `on_page_context`. The articles' front matter is
+MkDocs runs the hooks of one build in a fixed order: `on_files` and `on_nav` once, per
+page `on_page_markdown` → `on_page_content`, `on_env` once, then per page
+`on_page_context`. The articles' front matter is
 needed before any page renders (listings, related, previous/next), so it is read once in
 `on_files` into an `Archive` and every later hook looks articles up by src_uri in O(1).
 """
@@ -24,14 +25,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
-from newsdesk import feeds, listings, sanitize, search, vocabulary
+from newsdesk import feeds, listings, prerender, sanitize, search, vocabulary
 from newsdesk.article import (
     Problem,
     SchemaError,
     from_mapping,
     loads,
     problems_in_text,
+    read_plain_front_matter,
     validate_mapping,
 )
 from newsdesk.listings import ArticleMeta, Catalogue
@@ -114,6 +117,33 @@ class ListingPage(Page):
         self.present_anchor_ids = set()
 
 
+class ArticlePage(Page):
+    """An article's page: MkDocs' Page, read and rendered faster.
+
+    read_source() reads the front matter the importer writes without PyYAML (MkDocs'
+    get_data parses YAML in pure Python), and render() takes the rendering that the
+    build's prerender helper made on the second core, when there is one.
+    """
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        text = self.file.content_string if source is None else source
+        plain = read_plain_front_matter(text)
+        if plain is None:
+            self.markdown, self.meta = get_data(text)
+        else:  # what get_data returns for it
+            self.meta, rest = plain
+            self.markdown = rest.lstrip("\n")
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        helper = _current.prerenderer
+        rendered = helper.take(self) if helper else None
+        if rendered is None:
+            super().render(config, files)
+        else:
+            rendered.apply(self, files)
+
+
 def _nav_labels(nav: Any) -> dict[str, str]:
     """The label mkdocs.yml's nav gives each page it names, by src_uri: MkDocs gives
     none to a page a hook made ("Home" in the tabs, not the home page's title)."""
@@ -141,6 +171,7 @@ class Archive:
 @dataclass
 class _Current:
     archive: Archive | None = None
+    prerenderer: prerender.Prerenderer | None = None
 
 
 _current = _Current()
@@ -211,6 +242,33 @@ def report_problems(files: Files, config: MkDocsConfig) -> None:
     """One warning per schema problem, `path: field: message`; --strict turns them fatal."""
     for message in archive(files, config).problems:
         log.warning(message)
+
+
+def adopt_articles(files: Files, config: MkDocsConfig) -> None:
+    """Give every page under articles/ an ArticlePage before MkDocs makes it a Page."""
+    for file in files.documentation_pages():
+        if file.src_uri.startswith(f"{ARTICLES_DIR}/") and file.page is None:
+            ArticlePage(None, file, config)
+
+
+def start_prerendering(files: Files, config: MkDocsConfig) -> None:
+    """Start rendering articles on the second core (newsdesk.prerender), in the last
+    event before MkDocs renders pages; `stop_prerendering` ends it."""
+    stop_prerendering()
+    pages = [
+        file.page
+        for file in files.documentation_pages()
+        if isinstance(file.page, ArticlePage) and not file.inclusion.is_excluded()
+    ]
+    _current.prerenderer = prerender.Prerenderer.start(pages, config, files)
+
+
+def stop_prerendering() -> None:
+    helper = _current.prerenderer
+    if helper:
+        helper.close()
+        log.debug(f"articles rendered by the second process: {helper.taken}")
+        _current.prerenderer = None
 
 
 def add_generated_files(files: Files, config: MkDocsConfig) -> None:

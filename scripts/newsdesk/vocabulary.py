@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from slugify import slugify
+
+from newsdesk.article import load_yaml
 
 DEFAULT_PATH = Path("docs/_data/vocabulary.yml")
 
@@ -113,7 +114,7 @@ def load(path: Path = DEFAULT_PATH) -> Vocabulary:
     """The vocabulary at `path`; an archive without one simply has no curated tags yet."""
     if not path.exists():
         return EMPTY
-    document = yaml.safe_load(path.read_text("utf-8")) or {}
+    document = load_yaml(path.read_text("utf-8")) or {}
     if not isinstance(document, dict):
         raise ValueError(f"{path}: expected a mapping with 'tags' and 'stoplist'")
     return Vocabulary.from_document(document, str(path))

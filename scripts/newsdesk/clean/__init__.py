@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from newsdesk.article import load_yaml
 
 
 @dataclass(frozen=True)
@@ -92,4 +92,4 @@ def parse_rules(document: dict[str, Any]) -> RuleSet:
 @cache
 def default_rules() -> RuleSet:
     text = resources.files("newsdesk.clean").joinpath("rules.yml").read_text("utf-8")
-    return parse_rules(yaml.safe_load(text))
+    return parse_rules(load_yaml(text))
