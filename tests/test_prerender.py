@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,8 @@ def test_a_page_whose_markdown_changed_since_is_rendered_by_mkdocs(tmp_path: Pat
 def test_mkdocs_renders_what_a_dead_helper_claimed(tmp_path, caplog, monkeypatch) -> None:
     config, files, pages = _project(tmp_path, 20)
     monkeypatch.setattr(prerender, "_render", lambda *args: os._exit(3))
-    helper = prerender.Prerenderer(pages, config, files)  # claims the last page, then dies
+    helper = prerender.Prerenderer(pages, config, files)
+    helper._process.join(timeout=60)  # it claimed the last page of the window, then died
     caplog.set_level(logging.WARNING)
     for page in pages:
         page.read_source(config)
@@ -164,6 +166,25 @@ def test_mkdocs_renders_what_a_dead_helper_claimed(tmp_path, caplog, monkeypatch
     assert [r.getMessage() for r in caplog.records] == [
         "the helper ended before rendering p019.md; rendering it"
     ]
+
+
+def test_the_helper_works_at_most_a_window_ahead_of_mkdocs(tmp_path: Path) -> None:
+    config, files, pages = _project(tmp_path, 3 * prerender.WINDOW)
+    helper = prerender.Prerenderer(pages, config, files)
+    deadline = time.monotonic() + 60
+    while sum(helper._claims) < prerender.THEIRS * prerender.WINDOW:
+        assert time.monotonic() < deadline, "the helper never filled its window"
+        time.sleep(0.01)
+    time.sleep(0.2)  # had it not waited for MkDocs, it would claim more meanwhile
+    claims = list(helper._claims)
+    assert claims == [prerender.THEIRS] * prerender.WINDOW + [prerender.FREE] * 2 * prerender.WINDOW
+    taken = 0
+    for page in pages:
+        page.read_source(config)
+        taken += helper.take(page) is not None
+        assert len(helper._results) <= prerender.WINDOW
+    helper.close()
+    assert prerender.WINDOW <= taken == helper.taken < len(pages)
 
 
 def test_closing_a_busy_helper_ends_it_at_once(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 MkDocs converts every page's Markdown in one loop on one core, before it renders any
 template; on an archive that loop is mostly articles at a few milliseconds each, and the
 second core has nothing to do yet (Pagefind starts with the templates). So a forked
-helper renders articles from the last one backwards while MkDocs works forwards from the
-first, each claiming a page under a lock: where the two meet, every page was rendered
-once, by whichever came first.
+helper renders articles too: MkDocs claims each page it reaches unless the helper has,
+and the helper claims the last free page of the `WINDOW` pages ahead of MkDocs, under a
+lock. Every page is rendered once, and the two finish together: MkDocs takes the
+helper's pages as it goes, instead of receiving half the archive at its end.
 
 The helper does what MkDocs' populate step does (the pre_page event, read_source, the
 page_markdown event, `Page.render`) on its copy-on-write copy of the build, and hands
@@ -43,6 +44,10 @@ MIN_PAGES = 16
 PIPE_BYTES = 1 << 20
 # A helper still rendering its last page when the build moves on is waited for this long.
 JOIN_SECONDS = 5
+# The helper renders pages at most this far ahead of MkDocs, so MkDocs takes its results
+# as it goes instead of all at the end, when the helper would have nothing left to do.
+WINDOW = 64
+FREE, OURS, THEIRS = 0, 1, 2  # who renders a page
 
 
 @dataclass
@@ -109,10 +114,9 @@ class Prerenderer:
         context = multiprocessing.get_context("fork")
         self._index = {page.file.src_uri: number for number, page in enumerate(pages)}
         self._files = files
-        self._lock = context.Lock()
-        # Pages below `_ours` are MkDocs'; pages above `_theirs` are the helper's.
-        self._ours = context.RawValue("i", 0)
-        self._theirs = context.RawValue("i", len(pages) - 1)
+        self._turn = context.Condition(context.Lock())
+        self._claims = context.RawArray("b", len(pages))  # FREE, OURS or THEIRS
+        self._ours = context.RawValue("i", 0)  # MkDocs has passed every page below it
         self._results: dict[int, Rendered | None] = {}
         self.taken = 0  # pages MkDocs took from the helper
         self._inbox, outbox = context.Pipe(duplex=False)
@@ -146,12 +150,19 @@ class Prerenderer:
         outbox.close()
 
     def _claim(self) -> int | None:
-        with self._lock:
-            number = self._theirs.value
-            if number < self._ours.value:
-                return None
-            self._theirs.value = number - 1
-            return number
+        """The last free page of the window above MkDocs' position, waiting while there
+        is none; None once the window has reached the last page and none is free."""
+        with self._turn:
+            while True:
+                low = self._ours.value
+                high = min(low + WINDOW, len(self._claims))
+                for number in range(high - 1, low - 1, -1):
+                    if self._claims[number] == FREE:
+                        self._claims[number] = THEIRS
+                        return number
+                if high == len(self._claims):
+                    return None
+                self._turn.wait()
 
     # --- in MkDocs' process ---------------------------------------------------------------
 
@@ -163,10 +174,8 @@ class Prerenderer:
         number = self._index.get(page.file.src_uri)
         if number is None:
             return None
-        with self._lock:
-            if number <= self._theirs.value:
-                self._ours.value = max(self._ours.value, number + 1)
-                return None
+        if not self._claimed(number):
+            return None
         while self._alive and number not in self._results:
             self._receive()
         if number not in self._results:
@@ -177,6 +186,17 @@ class Prerenderer:
             return None
         self.taken += 1
         return rendered
+
+    def _claimed(self, number: int) -> bool:
+        """Whether the helper claimed the page; if not, it is MkDocs' from now on."""
+        with self._turn:
+            if self._claims[number] == THEIRS:
+                return True
+            self._claims[number] = OURS
+            if number >= self._ours.value:
+                self._ours.value = number + 1
+                self._turn.notify()
+            return False
 
     def _receive(self) -> None:
         """One page from the helper; its end, once it has sent all it claimed (or died)."""
@@ -189,8 +209,9 @@ class Prerenderer:
 
     def close(self) -> None:
         """End the helper: it claims no more pages, and finds nobody reading its last."""
-        with self._lock:
-            self._ours.value = len(self._index)
+        with self._turn:
+            self._ours.value = len(self._claims)
+            self._turn.notify()
         self._inbox.close()
         self._process.join(timeout=JOIN_SECONDS)
         if self._process.is_alive():
