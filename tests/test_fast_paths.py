@@ -324,7 +324,9 @@ def test_an_imported_articles_front_matter_takes_the_writer() -> None:
 
 # --- front matter without a parser -------------------------------------------------------------
 
-BODIES = st.sampled_from(["", "Body.", "\n\nBody\n\n", "---\nx: y\n---\nBody", " Body \n", "\n"])
+BODIES = st.sampled_from(
+    ["", "Body.", "\n\nBody\n\n", "---\nx: y\n---\nBody", " Body \n", "\n", "\r\nA\r\n\r\nB\r"]
+)
 # Lines a person might write, each close to (or in) the form the writer uses.
 FRONT_LINES = st.sampled_from(
     [
@@ -358,7 +360,7 @@ def test_front_matter_the_writer_wrote_is_read_without_pyyaml(mapping, body) -> 
         assert _as_mkdocs_reads(text) == get_data(text)
 
 
-@SETTINGS
+@settings(max_examples=1_000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(FRONT_LINES, min_size=1, max_size=8), BODIES)
 def test_hand_written_front_matter_is_read_as_pyyaml_reads_it_or_left_to_it(lines, body) -> None:
     text = _article_text("".join(f"{line}\n" for line in lines), body)

@@ -513,7 +513,8 @@ def loads(text: str) -> Loaded:
     if plain is None:
         return _read_yaml(text)
     meta, rest = plain
-    return Loaded(meta, rest.strip(), _key_lines(text))
+    body = rest.replace("\r\n", "\n").strip()  # as python-frontmatter gives it
+    return Loaded(meta, body, _key_lines(text))
 
 
 def _read_yaml(text: str) -> Loaded:
