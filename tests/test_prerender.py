@@ -157,14 +157,36 @@ def test_mkdocs_renders_what_a_dead_helper_claimed(tmp_path, caplog, monkeypatch
     monkeypatch.setattr(prerender, "_render", lambda *args: os._exit(3))
     helper = prerender.Prerenderer(pages, config, files)
     helper._process.join(timeout=60)  # it claimed the last page of the window, then died
-    caplog.set_level(logging.WARNING)
+    caplog.set_level(logging.INFO)
     for page in pages:
         page.read_source(config)
         assert helper.take(page) is None
     helper.close()
     assert helper._process.exitcode == 3
-    assert [r.getMessage() for r in caplog.records] == [
-        "the helper ended before rendering p019.md; rendering it"
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.INFO, "newsdesk: the helper ended before rendering p019.md; rendering it")
+    ]  # not a warning: nothing is lost, so a strict build goes on
+
+
+def test_only_what_render_logs_is_logged_again(tmp_path, monkeypatch) -> None:
+    """MkDocs runs the page's events before render() itself, and logs what they log."""
+    config, files, pages = _project(tmp_path, 20)
+
+    def on_page_markdown(markdown: str, **kwargs: object) -> str:
+        logging.getLogger("mkdocs.plugins.test").warning("from the page_markdown event")
+        return markdown
+
+    monkeypatch.setattr(config.plugins, "on_page_markdown", on_page_markdown)
+    helper = prerender.Prerenderer(pages, config, files)
+    helper._process.join(timeout=60)
+    page = pages[-1]  # the one with a broken link, which render() reports
+    page.read_source(config)
+    rendered = helper.take(page)
+    helper.close()
+    assert rendered is not None
+    assert [message for _, _, message in rendered.records] == [
+        "Doc file 'p019.md' contains a link 'p020.md#part-20', but the target 'p020.md' is "
+        "not found among documentation files."
     ]
 
 

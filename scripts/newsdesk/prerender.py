@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-log = logging.getLogger("mkdocs.hooks.newsdesk")
+# Below "mkdocs." as newsdesk.site's, so MkDocs prints its messages.
+log = get_plugin_logger("newsdesk")
 
 # Fewer pages than this are rendered faster than a process is forked and fed.
 MIN_PAGES = 16
@@ -179,7 +181,7 @@ class Prerenderer:
         while self._alive and number not in self._results:
             self._receive()
         if number not in self._results:
-            log.warning(f"the helper ended before rendering {page.file.src_uri}; rendering it")
+            log.info(f"the helper ended before rendering {page.file.src_uri}; rendering it")
             return None
         rendered = self._results.pop(number)
         if rendered is None or rendered.digest != _digest(page.markdown or ""):
@@ -236,6 +238,7 @@ def _render(page: Page, config: MkDocsConfig, files: Files, capture: _Capture) -
         page.markdown = config.plugins.on_page_markdown(
             page.markdown, page=page, config=config, files=files
         )
+        capture.take()  # MkDocs logs what these steps log as it runs them itself
         Page.render(page, config, files)
         return Rendered.of(page, capture.take())
     except Exception:
