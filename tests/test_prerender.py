@@ -217,10 +217,21 @@ def test_closing_a_busy_helper_ends_it_at_once(tmp_path: Path) -> None:
     assert helper.taken == 0
 
 
-def test_no_helper_for_few_pages_or_with_other_threads_running(tmp_path, monkeypatch) -> None:
+def test_no_helper_for_few_pages_off_linux_or_beside_threads(tmp_path, monkeypatch) -> None:
     config, files, pages = _project(tmp_path, 20)
+    monkeypatch.setattr(prerender.threading, "active_count", lambda: 1)  # whatever else ran
+    monkeypatch.setattr(prerender.os, "sched_getaffinity", lambda pid: {0, 1})
     monkeypatch.setattr(prerender, "MIN_PAGES", 21)
     assert prerender.Prerenderer.start(pages, config, files) is None
     monkeypatch.setattr(prerender, "MIN_PAGES", 20)
+    helper = prerender.Prerenderer.start(pages, config, files)
+    assert helper is not None  # what the cases below change is what stops it
+    helper.close()
+    monkeypatch.setattr(prerender.sys, "platform", "darwin")
+    assert prerender.Prerenderer.start(pages, config, files) is None
+    monkeypatch.setattr(prerender.sys, "platform", "linux")
     monkeypatch.setattr(prerender.threading, "active_count", lambda: 2)  # `mkdocs serve`
+    assert prerender.Prerenderer.start(pages, config, files) is None
+    monkeypatch.setattr(prerender.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(prerender.os, "sched_getaffinity", lambda pid: {0})
     assert prerender.Prerenderer.start(pages, config, files) is None

@@ -25,6 +25,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,11 +133,13 @@ class Prerenderer:
 
     @classmethod
     def start(cls, pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Prerenderer | None:
-        """A helper for `pages`, or None where one would not pay: few pages, one core, or
-        other threads running (`mkdocs serve`), which a fork could catch holding a lock."""
-        if len(pages) < MIN_PAGES or len(os.sched_getaffinity(0)) < 2:
+        """A helper for `pages`, or None where one would not pay (few pages, one core)
+        or could not be forked safely: other threads running (`mkdocs serve`), whose
+        locks a fork could copy held, or a system other than Linux (macOS forbids its
+        frameworks in a forked child)."""
+        if not sys.platform.startswith("linux") or threading.active_count() > 1:
             return None
-        if threading.active_count() > 1:
+        if len(pages) < MIN_PAGES or len(os.sched_getaffinity(0)) < 2:
             return None
         return cls(pages, config, files)
 
