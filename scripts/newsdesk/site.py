@@ -2,9 +2,9 @@
 
 MkDocs runs the hooks of one build in a fixed order: `on_files` and `on_nav` once, per
 page `on_page_markdown` → `on_page_content`, `on_env` once, then per page
-`on_page_context`. The articles' front matter is
-needed before any page renders (listings, related, previous/next), so it is read once in
-`on_files` into an `Archive` and every later hook looks articles up by src_uri in O(1).
+`on_page_context`. The articles' front matter is needed before any page renders
+(listings, related, previous/next), so it is read once in `on_files` into an `Archive`
+and every later hook looks articles up by src_uri in O(1).
 """
 
 from __future__ import annotations
