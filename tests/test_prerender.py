@@ -206,7 +206,7 @@ def test_the_helper_works_at_most_a_window_ahead_of_mkdocs(tmp_path: Path) -> No
         taken += helper.take(page) is not None
         assert len(helper._results) <= prerender.WINDOW
     helper.close()
-    assert prerender.WINDOW <= taken == helper.taken < len(pages)
+    assert prerender.WINDOW <= taken == helper.taken
 
 
 def test_closing_a_busy_helper_ends_it_at_once(tmp_path: Path) -> None:
