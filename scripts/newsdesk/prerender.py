@@ -116,7 +116,6 @@ class Prerenderer:
     def __init__(self, pages: Sequence[Page], config: MkDocsConfig, files: Files) -> None:
         context = multiprocessing.get_context("fork")
         self._index = {page.file.src_uri: number for number, page in enumerate(pages)}
-        self._files = files
         self._turn = context.Condition(context.Lock())
         self._claims = context.RawArray("b", len(pages))  # FREE, OURS or THEIRS
         self._ours = context.RawValue("i", 0)  # MkDocs has passed every page below it
